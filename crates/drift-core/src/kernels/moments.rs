@@ -1,0 +1,145 @@
+//! Moments of a slice of finite `f64`: count, min, max, mean and population
+//! standard deviation, computed without overflow near 1e300 or underflow
+//! near 1e-300.
+//!
+//! NaN policy: inputs must be finite (the extraction kernel removes NaN and
+//! ±inf first); a non-finite input gives unspecified but non-panicking output.
+
+use super::{multiversion, LANES};
+
+/// Summary moments of a sample. `std` is the population standard deviation
+/// (ddof = 0, as `numpy.std`).
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Moments {
+    /// Number of values.
+    pub count: u64,
+    /// Smallest value (0 when empty).
+    pub min: f64,
+    /// Largest value (0 when empty).
+    pub max: f64,
+    /// Arithmetic mean (0 when empty).
+    pub mean: f64,
+    /// Population standard deviation (0 when empty).
+    pub std: f64,
+}
+
+multiversion! {
+    /// Minimum and maximum of a non-empty finite slice.
+    pub fn min_max(values: &[f64]) -> (f64, f64) {
+        let mut lo = [f64::INFINITY; LANES];
+        let mut hi = [f64::NEG_INFINITY; LANES];
+        let chunks = values.chunks_exact(LANES);
+        let rest = chunks.remainder();
+        for c in chunks {
+            for k in 0..LANES {
+                lo[k] = if c[k] < lo[k] { c[k] } else { lo[k] };
+                hi[k] = if c[k] > hi[k] { c[k] } else { hi[k] };
+            }
+        }
+        for (k, &x) in rest.iter().enumerate() {
+            lo[k] = if x < lo[k] { x } else { lo[k] };
+            hi[k] = if x > hi[k] { x } else { hi[k] };
+        }
+        let mut mn = lo[0];
+        let mut mx = hi[0];
+        for k in 1..LANES {
+            mn = if lo[k] < mn { lo[k] } else { mn };
+            mx = if hi[k] > mx { hi[k] } else { mx };
+        }
+        (mn, mx)
+    }
+}
+
+multiversion! {
+    /// Σ (x·scale − shift) over the slice, with a fixed 8-lane reduction order.
+    pub fn scaled_sum(values: &[f64], shift: f64, scale: f64) -> f64 {
+        let mut acc = [0.0f64; LANES];
+        let chunks = values.chunks_exact(LANES);
+        let rest = chunks.remainder();
+        for c in chunks {
+            for k in 0..LANES {
+                acc[k] += c[k] * scale - shift;
+            }
+        }
+        for (k, &x) in rest.iter().enumerate() {
+            acc[k] += x * scale - shift;
+        }
+        reduce(acc)
+    }
+}
+
+multiversion! {
+    /// Σ (x·scale − shift)² over the slice, with a fixed 8-lane reduction order.
+    pub fn scaled_sum_sq(values: &[f64], shift: f64, scale: f64) -> f64 {
+        let mut acc = [0.0f64; LANES];
+        let chunks = values.chunks_exact(LANES);
+        let rest = chunks.remainder();
+        for c in chunks {
+            for k in 0..LANES {
+                let d = c[k] * scale - shift;
+                acc[k] += d * d;
+            }
+        }
+        for (k, &x) in rest.iter().enumerate() {
+            let d = x * scale - shift;
+            acc[k] += d * d;
+        }
+        reduce(acc)
+    }
+}
+
+#[inline(always)]
+fn reduce(a: [f64; LANES]) -> f64 {
+    ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
+}
+
+/// A power of two close to `1 / max(|min|, |max|)`, so that scaled values are
+/// O(1): sums cannot overflow and squares cannot underflow. Multiplying by a
+/// power of two is exact for normal numbers.
+fn unit_scale(min: f64, max: f64) -> f64 {
+    let m = min.abs().max(max.abs());
+    if m == 0.0 || !m.is_finite() {
+        return 1.0;
+    }
+    let e = m.log2().floor() as i32;
+    2f64.powi(-e.clamp(-1000, 1000))
+}
+
+impl Moments {
+    /// Moments of a slice of finite values. Three passes (min/max, mean, sum
+    /// of squared deviations — numerically like numpy's two-pass `std`), each
+    /// over values scaled by a power of two.
+    ///
+    /// ```
+    /// use drift_core::kernels::moments::Moments;
+    /// let m = Moments::of(&[1.0, 2.0, 3.0, 4.0]);
+    /// assert_eq!(m.mean, 2.5);
+    /// assert!((m.std - 1.118033988749895).abs() < 1e-15);
+    /// ```
+    pub fn of(values: &[f64]) -> Moments {
+        if values.is_empty() {
+            return Moments::default();
+        }
+        let (min, max) = min_max(values);
+        Self::with_range(values, min, max)
+    }
+
+    /// Moments when min and max are already known (e.g. of sorted data).
+    pub fn with_range(values: &[f64], min: f64, max: f64) -> Moments {
+        let n = values.len() as f64;
+        let scale = unit_scale(min, max);
+        let mean_scaled = scaled_sum(values, 0.0, scale) / n;
+        let mut mean = mean_scaled / scale;
+        // Keep the mean inside [min, max] despite rounding.
+        mean = mean.clamp(min, max);
+        let var_scaled = scaled_sum_sq(values, mean * scale, scale) / n;
+        let std = var_scaled.sqrt() / scale;
+        Moments {
+            count: values.len() as u64,
+            min,
+            max,
+            mean,
+            std,
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Sorting `f64` by IEEE total order.
+//!
+//! [`sort_f64`] is an LSD radix sort on the total-order `u64` key (11-bit
+//! digits, one histogram pass for all digits, digit passes whose bucket is
+//! constant are skipped). On data with few distinct values the standard
+//! pattern-defeating quicksort is faster (it is O(n log k) there), so the
+//! kernel samples the input once and picks. Large inputs are split in two,
+//! each half is sorted on its own rayon task and the halves are merged.
+//!
+//! NaN policy: NaNs are ordered by `f64::total_cmp` (negative NaN first,
+//! positive NaN last); callers in this crate never pass NaN.
+
+/// Below this many values the comparison sort wins.
+const RADIX_MIN: usize = 2048;
+/// Above this many values one sort is split across two tasks.
+const PARALLEL_MIN: usize = 1 << 20;
+const BITS: u32 = 11;
+const BUCKETS: usize = 1 << BITS;
+const PASSES: usize = 6; // 6 × 11 = 66 ≥ 64 bits
+
+#[inline(always)]
+fn key(x: f64) -> u64 {
+    let b = x.to_bits();
+    b ^ ((((b as i64) >> 63) as u64) | (1u64 << 63))
+}
+
+#[inline(always)]
+fn unkey(k: u64) -> f64 {
+    let b = if k >> 63 == 1 { k ^ (1u64 << 63) } else { !k };
+    f64::from_bits(b)
+}
+
+/// Reference implementation: the standard library's unstable sort by total order.
+pub fn sort_reference(v: &mut [f64]) {
+    v.sort_unstable_by(f64::total_cmp);
+}
+
+/// Whether the input looks like it has few distinct values (sampled).
+fn few_distinct(v: &[f64]) -> bool {
+    const SAMPLE: usize = 1024;
+    let step = v.len() / SAMPLE;
+    let mut s: Vec<u64> = (0..SAMPLE).map(|i| key(v[i * step])).collect();
+    s.sort_unstable();
+    s.dedup();
+    s.len() <= SAMPLE / 8
+}
+
+/// Sorts `v` ascending by `f64::total_cmp`, choosing radix or comparison
+/// sort by a cheap sample, and using two threads for large inputs.
+///
+/// Complexity: O(n) for radix (6 passes + 1 histogram pass), O(n log k)
+/// for few distinct values. Extra memory: one buffer of `n` u64.
+///
+/// ```
+/// let mut v = vec![3.0, -1.0, 2.5, -0.0, 0.0];
+/// drift_core::kernels::sort::sort_f64(&mut v);
+/// assert_eq!(v, vec![-1.0, -0.0, 0.0, 2.5, 3.0]);
+/// ```
+pub fn sort_f64(v: &mut [f64]) {
+    if v.len() < RADIX_MIN || few_distinct(v) {
+        sort_reference(v);
+        return;
+    }
+    if v.len() >= PARALLEL_MIN && rayon::current_num_threads() > 1 {
+        let mid = v.len() / 2;
+        {
+            let (a, b) = v.split_at_mut(mid);
+            rayon::join(|| radix_sort(a), || radix_sort(b));
+        }
+        merge_halves(v, mid);
+    } else {
+        radix_sort(v);
+    }
+}
+
+/// Merges the two sorted halves `v[..mid]` and `v[mid..]`.
+fn merge_halves(v: &mut [f64], mid: usize) {
+    if mid == 0 || mid == v.len() || v[mid - 1].total_cmp(&v[mid]).is_le() {
+        return;
+    }
+    let left: Vec<f64> = v[..mid].to_vec();
+    let (mut i, mut j, mut k) = (0usize, mid, 0usize);
+    while i < left.len() && j < v.len() {
+        // take from the right only when strictly smaller: stable, and exact
+        if v[j].total_cmp(&left[i]).is_lt() {
+            v[k] = v[j];
+            j += 1;
+        } else {
+            v[k] = left[i];
+            i += 1;
+        }
+        k += 1;
+    }
+    while i < left.len() {
+        v[k] = left[i];
+        i += 1;
+        k += 1;
+    }
+}
+
+/// LSD radix sort of `v` on the total-order key (always radix; for benches).
+pub fn radix_sort(v: &mut [f64]) {
+    let n = v.len();
+    if n < 2 {
+        return;
+    }
+    let mut keys: Vec<u64> = v.iter().map(|&x| key(x)).collect();
+    let mut hist = vec![[0u32; BUCKETS]; PASSES];
+    for &k in &keys {
+        for (p, h) in hist.iter_mut().enumerate() {
+            h[((k >> (p as u32 * BITS)) as usize) & (BUCKETS - 1)] += 1;
+        }
+    }
+    let mut buf = vec![0u64; n];
+    let mut src_is_keys = true;
+    for (p, h) in hist.iter().enumerate() {
+        // Skip a pass whose digit is the same for every key.
+        if h.iter().any(|&c| c as usize == n) {
+            continue;
+        }
+        let mut offs = [0usize; BUCKETS];
+        let mut sum = 0usize;
+        for (o, &c) in offs.iter_mut().zip(h.iter()) {
+            *o = sum;
+            sum += c as usize;
+        }
+        let shift = p as u32 * BITS;
+        let (src, dst) = if src_is_keys { (&keys, &mut buf) } else { (&buf, &mut keys) };
+        for &k in src.iter() {
+            let d = ((k >> shift) as usize) & (BUCKETS - 1);
+            dst[offs[d]] = k;
+            offs[d] += 1;
+        }
+        src_is_keys = !src_is_keys;
+    }
+    let sorted = if src_is_keys { &keys } else { &buf };
+    for (x, &k) in v.iter_mut().zip(sorted.iter()) {
+        *x = unkey(k);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check(mut v: Vec<f64>) {
+        let mut r = v.clone();
+        sort_reference(&mut r);
+        sort_f64(&mut v);
+        assert_eq!(v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), r.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+        let mut w = r.clone();
+        w.reverse();
+        radix_sort(&mut w);
+        assert_eq!(w.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), r.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn edge_lengths_and_values() {
+        for n in [0usize, 1, 2, 63, 64, 65, 2047, 2048, 2049, 5000] {
+            check((0..n).map(|i| ((i * 7919) % 1000) as f64 - 500.5).collect());
+            check((0..n).map(|i| (i % 3) as f64).collect());
+        }
+        check(vec![1e300, -1e300, 1e-300, -1e-300, 0.0, -0.0, f64::MAX, f64::MIN, f64::MIN_POSITIVE, 5e-324, f64::INFINITY, f64::NEG_INFINITY]);
+        check((0..10_000).map(|i| if i % 2 == 0 { 1e-300 * i as f64 } else { -1e300 / i as f64 }).collect());
+    }
+
+    #[test]
+    fn parallel_split_matches() {
+        let n = PARALLEL_MIN + 77;
+        let mut s = 0x2545F4914F6CDD1Du64;
+        check((0..n).map(|_| { s ^= s << 13; s ^= s >> 7; s ^= s << 17; (s >> 11) as f64 / 9.0e15 - 0.5 }).collect());
+    }
+
+    proptest! {
+        #[test]
+        fn prop_radix_equals_std(v in proptest::collection::vec(any::<f64>().prop_filter("no nan", |x| !x.is_nan()), 0..5000)) {
+            check(v);
+        }
+    }
+}
