@@ -1,0 +1,332 @@
+//! Arrow arrays → the values the statistics need: finite `f64` for numeric
+//! columns, category counts for categorical ones, with missing values counted.
+
+use crate::config::ColumnKind;
+use crate::error::{Error, Result};
+use crate::kernels::extract::{extract_f64, Counts};
+use arrow_array::cast::AsArray;
+use arrow_array::types::*;
+use arrow_array::{Array, ArrowPrimitiveType, PrimitiveArray};
+use arrow_buffer::ArrowNativeType;
+use arrow_schema::{DataType, TimeUnit};
+use std::collections::HashMap;
+
+/// The kind a type is tested as by default; `None` for untestable types.
+///
+/// Numeric: integers, floats, decimals, dates, times, timestamps, durations.
+/// Categorical: strings (Utf8, LargeUtf8, Utf8View), dictionaries of
+/// strings, booleans.
+pub fn natural_kind(dt: &DataType) -> Option<ColumnKind> {
+    use DataType::*;
+    match dt {
+        Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 | UInt64 | Float16 | Float32 | Float64 | Decimal128(..) | Decimal256(..) | Date32 | Date64 | Timestamp(..) | Duration(_) | Time32(_) | Time64(_) => Some(ColumnKind::Numeric),
+        Utf8 | LargeUtf8 | Utf8View | Boolean => Some(ColumnKind::Categorical),
+        Dictionary(k, v) if k.is_dictionary_key_type() && matches!(v.as_ref(), Utf8 | LargeUtf8 | Utf8View) => Some(ColumnKind::Categorical),
+        _ => None,
+    }
+}
+
+/// Whether a column of type `dt` can be tested as `kind` (after an override).
+pub fn supports(dt: &DataType, kind: ColumnKind) -> bool {
+    match (natural_kind(dt), kind) {
+        (None, _) => false,
+        (Some(k), want) if k == want => true,
+        // numeric → categorical: integers, dates and the like become labels
+        (Some(ColumnKind::Numeric), ColumnKind::Categorical) => true,
+        // categorical → numeric: only booleans (0/1)
+        (Some(ColumnKind::Categorical), ColumnKind::Numeric) => matches!(dt, DataType::Boolean),
+        _ => false,
+    }
+}
+
+fn unit_per_second(u: &TimeUnit) -> f64 {
+    match u {
+        TimeUnit::Second => 1.0,
+        TimeUnit::Millisecond => 1e3,
+        TimeUnit::Microsecond => 1e6,
+        TimeUnit::Nanosecond => 1e9,
+    }
+}
+
+fn convert<T: ArrowPrimitiveType>(a: &dyn Array, f: impl Fn(T::Native) -> f64, scratch: &mut Vec<f64>, out: &mut Vec<f64>) -> Counts {
+    let a: &PrimitiveArray<T> = a.as_primitive::<T>();
+    scratch.clear();
+    scratch.extend(a.values().iter().map(|&v| f(v)));
+    extract_f64(scratch, a.nulls(), out)
+}
+
+/// Appends the finite values of a numeric array (widened to f64) to `out`.
+///
+/// Temporal values are in seconds (dates: days × 86400; timestamps, times
+/// and durations divided by their unit); decimals are `v / 10^scale`;
+/// booleans are 0/1. Nulls, NaN and ±inf are counted, not copied.
+pub fn extract_numeric(column: &str, a: &dyn Array, out: &mut Vec<f64>) -> Result<Counts> {
+    use DataType::*;
+    let mut s = Vec::new();
+    let s = &mut s;
+    Ok(match a.data_type() {
+        Float64 => {
+            let p = a.as_primitive::<Float64Type>();
+            extract_f64(p.values(), p.nulls(), out)
+        }
+        Float32 => convert::<Float32Type>(a, |v| v as f64, s, out),
+        Float16 => convert::<Float16Type>(a, |v| v.to_f64(), s, out),
+        Int8 => convert::<Int8Type>(a, |v| v as f64, s, out),
+        Int16 => convert::<Int16Type>(a, |v| v as f64, s, out),
+        Int32 => convert::<Int32Type>(a, |v| v as f64, s, out),
+        Int64 => convert::<Int64Type>(a, |v| v as f64, s, out),
+        UInt8 => convert::<UInt8Type>(a, |v| v as f64, s, out),
+        UInt16 => convert::<UInt16Type>(a, |v| v as f64, s, out),
+        UInt32 => convert::<UInt32Type>(a, |v| v as f64, s, out),
+        UInt64 => convert::<UInt64Type>(a, |v| v as f64, s, out),
+        Decimal128(_, scale) => {
+            let d = 10f64.powi(*scale as i32);
+            convert::<Decimal128Type>(a, |v| v as f64 / d, s, out)
+        }
+        Decimal256(_, scale) => {
+            let d = 10f64.powi(*scale as i32);
+            convert::<Decimal256Type>(a, |v| v.to_string().parse::<f64>().unwrap_or(f64::NAN) / d, s, out)
+        }
+        Date32 => convert::<Date32Type>(a, |v| v as f64 * 86400.0, s, out),
+        Date64 => convert::<Date64Type>(a, |v| v as f64 / 1e3, s, out),
+        Timestamp(u, _) => {
+            let d = unit_per_second(u);
+            match u {
+                TimeUnit::Second => convert::<TimestampSecondType>(a, |v| v as f64 / d, s, out),
+                TimeUnit::Millisecond => convert::<TimestampMillisecondType>(a, |v| v as f64 / d, s, out),
+                TimeUnit::Microsecond => convert::<TimestampMicrosecondType>(a, |v| v as f64 / d, s, out),
+                TimeUnit::Nanosecond => convert::<TimestampNanosecondType>(a, |v| v as f64 / d, s, out),
+            }
+        }
+        Duration(u) => {
+            let d = unit_per_second(u);
+            match u {
+                TimeUnit::Second => convert::<DurationSecondType>(a, |v| v as f64 / d, s, out),
+                TimeUnit::Millisecond => convert::<DurationMillisecondType>(a, |v| v as f64 / d, s, out),
+                TimeUnit::Microsecond => convert::<DurationMicrosecondType>(a, |v| v as f64 / d, s, out),
+                TimeUnit::Nanosecond => convert::<DurationNanosecondType>(a, |v| v as f64 / d, s, out),
+            }
+        }
+        Time32(TimeUnit::Second) => convert::<Time32SecondType>(a, |v| v as f64, s, out),
+        Time32(_) => convert::<Time32MillisecondType>(a, |v| v as f64 / 1e3, s, out),
+        Time64(TimeUnit::Microsecond) => convert::<Time64MicrosecondType>(a, |v| v as f64 / 1e6, s, out),
+        Time64(_) => convert::<Time64NanosecondType>(a, |v| v as f64 / 1e9, s, out),
+        Boolean => {
+            let b = a.as_boolean();
+            s.clear();
+            s.extend(b.values().iter().map(|v| if v { 1.0 } else { 0.0 }));
+            extract_f64(s, b.nulls(), out)
+        }
+        other => return Err(Error::UnsupportedType { column: column.to_string(), data_type: other.clone() }),
+    })
+}
+
+/// Mergeable category counts (update / merge / evaluate).
+#[derive(Debug, Clone, Default)]
+pub struct CategoryCounts {
+    counts: HashMap<String, u64, ahash::RandomState>,
+    /// Missing-value counts.
+    pub missing: Counts,
+}
+
+impl CategoryCounts {
+    /// Distinct categories so far.
+    pub fn distinct(&self) -> usize {
+        self.counts.len()
+    }
+    fn add_str(&mut self, k: &str, c: u64) {
+        if let Some(v) = self.counts.get_mut(k) {
+            *v += c;
+        } else {
+            self.counts.insert(k.to_string(), c);
+        }
+    }
+    /// Merges another partition's counts.
+    pub fn merge(&mut self, other: CategoryCounts) {
+        for (k, v) in other.counts {
+            *self.counts.entry(k).or_insert(0) += v;
+        }
+        self.missing.merge(&other.missing);
+    }
+    /// Sorted (category, count) pairs.
+    pub fn into_sorted(self) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = self.counts.into_iter().collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    /// Counts the categories of one array. Dictionary arrays count keys and
+    /// map them to values once (no string per row). Strings with more than
+    /// `limit` distinct values stop early with an error. Numbers become
+    /// their decimal text; float NaN/inf are counted as missing.
+    pub fn update(&mut self, column: &str, a: &dyn Array, limit: usize) -> Result<()> {
+        use DataType::*;
+        let len = a.len() as u64;
+        let nulls = a.logical_null_count() as u64;
+        self.missing.count += len;
+        self.missing.nulls += nulls;
+        match a.data_type() {
+            Utf8 => self.count_strs(a.as_string::<i32>().iter(), limit, column)?,
+            LargeUtf8 => self.count_strs(a.as_string::<i64>().iter(), limit, column)?,
+            Utf8View => self.count_strs(a.as_string_view().iter(), limit, column)?,
+            Boolean => {
+                let b = a.as_boolean();
+                let t = b.true_count() as u64;
+                let f = len - nulls - t;
+                if t > 0 {
+                    self.add_str("true", t);
+                }
+                if f > 0 {
+                    self.add_str("false", f);
+                }
+            }
+            Dictionary(k, _) => match k.as_ref() {
+                Int8 => self.count_dict::<Int8Type>(a, column, limit)?,
+                Int16 => self.count_dict::<Int16Type>(a, column, limit)?,
+                Int32 => self.count_dict::<Int32Type>(a, column, limit)?,
+                Int64 => self.count_dict::<Int64Type>(a, column, limit)?,
+                UInt8 => self.count_dict::<UInt8Type>(a, column, limit)?,
+                UInt16 => self.count_dict::<UInt16Type>(a, column, limit)?,
+                UInt32 => self.count_dict::<UInt32Type>(a, column, limit)?,
+                UInt64 => self.count_dict::<UInt64Type>(a, column, limit)?,
+                _ => return Err(Error::UnsupportedType { column: column.into(), data_type: a.data_type().clone() }),
+            },
+            Float16 | Float32 | Float64 => {
+                let mut vals = Vec::new();
+                let c = extract_numeric(column, a, &mut vals)?;
+                self.missing.nan += c.nan;
+                self.missing.infinite += c.infinite;
+                let mut local: HashMap<u64, u64, ahash::RandomState> = HashMap::default();
+                for v in vals {
+                    *local.entry(v.to_bits()).or_insert(0) += 1;
+                }
+                for (bits, c) in local {
+                    self.add_str(&f64::from_bits(bits).to_string(), c);
+                }
+            }
+            dt if natural_kind(dt) == Some(ColumnKind::Numeric) => {
+                // integers and temporal values: label by their exact integer text
+                let mut local: HashMap<String, u64, ahash::RandomState> = HashMap::default();
+                let fmt = arrow_array_formatter(a);
+                for i in 0..a.len() {
+                    if a.is_valid(i) {
+                        *local.entry(fmt(i)).or_insert(0) += 1;
+                        if local.len() > limit {
+                            return Err(too_many(column, limit));
+                        }
+                    }
+                }
+                for (k, c) in local {
+                    self.add_str(&k, c);
+                }
+            }
+            other => return Err(Error::UnsupportedType { column: column.into(), data_type: other.clone() }),
+        }
+        if self.counts.len() > limit {
+            return Err(too_many(column, limit));
+        }
+        Ok(())
+    }
+
+    fn count_strs<'a>(&mut self, it: impl Iterator<Item = Option<&'a str>>, limit: usize, column: &str) -> Result<()> {
+        let mut local: HashMap<&str, u64, ahash::RandomState> = HashMap::default();
+        for s in it.flatten() {
+            *local.entry(s).or_insert(0) += 1;
+            if local.len() > limit {
+                return Err(too_many(column, limit));
+            }
+        }
+        for (k, c) in local {
+            self.add_str(k, c);
+        }
+        Ok(())
+    }
+
+    fn count_dict<K: ArrowDictionaryKeyType>(&mut self, a: &dyn Array, column: &str, limit: usize) -> Result<()> {
+        let d = a.as_dictionary::<K>();
+        let keys = d.keys();
+        let values = d.values();
+        let mut per_key = vec![0u64; values.len()];
+        let kv = keys.values();
+        match keys.nulls() {
+            None => {
+                for k in kv.iter() {
+                    if let Some(slot) = k.to_usize().and_then(|i| per_key.get_mut(i)) {
+                        *slot += 1;
+                    }
+                }
+            }
+            Some(n) => {
+                for (i, k) in kv.iter().enumerate() {
+                    if n.is_valid(i) {
+                        if let Some(slot) = k.to_usize().and_then(|i| per_key.get_mut(i)) {
+                            *slot += 1;
+                        }
+                    }
+                }
+            }
+        }
+        let label = |i: usize| -> Option<String> {
+            if values.is_null(i) {
+                return None;
+            }
+            Some(match values.data_type() {
+                DataType::Utf8 => values.as_string::<i32>().value(i).to_string(),
+                DataType::LargeUtf8 => values.as_string::<i64>().value(i).to_string(),
+                _ => values.as_string_view().value(i).to_string(),
+            })
+        };
+        for (i, &c) in per_key.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            match label(i) {
+                Some(l) => self.add_str(&l, c),
+                None => self.missing.nulls += c, // null dictionary value
+            }
+            if self.counts.len() > limit {
+                return Err(too_many(column, limit));
+            }
+        }
+        Ok(())
+    }
+}
+
+
+fn too_many(column: &str, limit: usize) -> Error {
+    Error::InvalidConfig(format!("column '{column}' has more than {limit} categories (max_categories)"))
+}
+
+/// A formatter for integer-like and temporal arrays as category labels.
+fn arrow_array_formatter(a: &dyn Array) -> Box<dyn Fn(usize) -> String + '_> {
+    use DataType::*;
+    macro_rules! prim {
+        ($t:ty) => {{
+            let p = a.as_primitive::<$t>();
+            Box::new(move |i| p.value(i).to_string())
+        }};
+    }
+    match a.data_type() {
+        Int8 => prim!(Int8Type),
+        Int16 => prim!(Int16Type),
+        Int32 | Date32 | Time32(_) => {
+            let p = a.to_data();
+            let vals: &[i32] = p.buffer::<i32>(0);
+            let off = 0;
+            let v = vals.to_vec();
+            Box::new(move |i| v[off + i].to_string())
+        }
+        UInt8 => prim!(UInt8Type),
+        UInt16 => prim!(UInt16Type),
+        UInt32 => prim!(UInt32Type),
+        UInt64 => prim!(UInt64Type),
+        Decimal128(_, _) => prim!(Decimal128Type),
+        Decimal256(_, _) => prim!(Decimal256Type),
+        _ => {
+            // Int64 and the 64-bit temporal types share the i64 layout
+            let data = a.to_data();
+            let v: Vec<i64> = data.buffer::<i64>(0).to_vec();
+            Box::new(move |i| v[i].to_string())
+        }
+    }
+}
