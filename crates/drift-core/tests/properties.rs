@@ -1,0 +1,166 @@
+//! Invariants: p-values in [0, 1], symmetry, identical samples never drift,
+//! SIMD builds equal scalar bit for bit, thread count does not change the
+//! report, reports never contain NaN/Infinity, no panics on edge inputs.
+
+use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
+use drift_core::{compare, Config, TestKind};
+use proptest::prelude::*;
+use std::sync::Arc;
+
+fn batch(v: Vec<Option<f64>>) -> RecordBatch {
+    RecordBatch::try_from_iter([("x", Arc::new(Float64Array::from(v)) as ArrayRef)]).unwrap()
+}
+
+/// No NaN/Infinity tokens, and required numbers are never null (serde_json
+/// would silently turn a NaN into null).
+fn assert_finite_json(r: &drift_core::Report) {
+    let json = serde_json::to_string(r).unwrap();
+    for bad in [":NaN", ":Infinity", ":-Infinity", ":inf"] {
+        assert!(!json.contains(bad), "{bad} in {json}");
+    }
+    fn walk(v: &serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    if ["share_drifted", "missing_share", "threshold", "count", "valid"].contains(&k.as_str()) {
+                        assert!(x.is_number(), "{k} is {x}");
+                    }
+                    walk(x);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&serde_json::to_value(r).unwrap());
+}
+
+fn value() -> impl Strategy<Value = Option<f64>> {
+    prop_oneof![
+        8 => (-100i32..100).prop_map(|x| Some(x as f64 * 0.25)),
+        4 => (-1e6f64..1e6).prop_map(Some),
+        1 => Just(None),
+        1 => Just(Some(f64::NAN)),
+        1 => Just(Some(f64::INFINITY)),
+        1 => Just(Some(-0.0)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn p_values_in_unit_interval_and_ks_symmetric(a in proptest::collection::vec(value(), 0..120), b in proptest::collection::vec(value(), 0..120)) {
+        let cfg = Config { numeric_tests: vec![TestKind::Ks, TestKind::Wasserstein, TestKind::Psi], ..Config::default() };
+        let (ra, rb) = (batch(a), batch(b));
+        let r1 = compare(&[ra.clone()], &[rb.clone()], &cfg).unwrap();
+        let r2 = compare(&[rb], &[ra], &cfg).unwrap();
+        for t in r1.columns.iter().flat_map(|c| &c.tests) {
+            if let Some(p) = t.p_value { prop_assert!((0.0..=1.0).contains(&p)); }
+        }
+        let ks = |r: &drift_core::Report| r.columns[0].tests.iter().find(|t| t.test == TestKind::Ks).map(|t| (t.statistic, t.p_value));
+        prop_assert_eq!(ks(&r1), ks(&r2));
+        assert_finite_json(&r1);
+    }
+
+    #[test]
+    fn identical_samples_never_drift(a in proptest::collection::vec(value(), 1..200)) {
+        let r = compare(&[batch(a.clone())], &[batch(a)], &Config { decision: drift_core::Decision::Any, ..Config::default() }).unwrap();
+        prop_assert!(!r.columns[0].drift);
+        for t in &r.columns[0].tests {
+            prop_assert!(!t.drift, "{:?}", t);
+        }
+    }
+
+    #[test]
+    fn simd_builds_equal_scalar(v in proptest::collection::vec(-1e12f64..1e12, 0..300)) {
+        use drift_core::kernels::moments::{min_max, scaled_sum, scaled_sum_sq};
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 detected.
+            unsafe {
+                prop_assert_eq!(scaled_sum::avx2(&v, 0.0, 0.5).to_bits(), scaled_sum::scalar(&v, 0.0, 0.5).to_bits());
+                prop_assert_eq!(scaled_sum_sq::avx2(&v, 3.0, 0.25).to_bits(), scaled_sum_sq::scalar(&v, 3.0, 0.25).to_bits());
+                if !v.is_empty() {
+                    prop_assert_eq!(min_max::avx2(&v), min_max::scalar(&v));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn thread_count_does_not_change_report() {
+    let mk = |seed: u64, shift: f64| {
+        let mut s = seed;
+        let v: Vec<f64> = (0..(1 << 21) + 5)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                (s >> 11) as f64 / 9e15 + shift
+            })
+            .collect();
+        let cats: Vec<String> = (0..1000).map(|i| format!("c{}", (i * seed as usize) % 17)).collect();
+        (RecordBatch::try_from_iter([("x", Arc::new(Float64Array::from(v)) as ArrayRef)]).unwrap(), RecordBatch::try_from_iter([("c", Arc::new(StringArray::from(cats)) as ArrayRef)]).unwrap())
+    };
+    let (a, ac) = mk(7, 0.0);
+    let (b, bc) = mk(11, 0.001);
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let r1 = serde_json::to_string(&compare(&[a.clone()], &[b.clone()], &Config::default()).unwrap()).unwrap();
+            let r2 = serde_json::to_string(&compare(&[ac.clone()], &[bc.clone()], &Config::default()).unwrap()).unwrap();
+            (r1, r2)
+        })
+    };
+    assert_eq!(run(1), run(2));
+    assert_eq!(run(2), run(4));
+}
+
+#[test]
+fn edge_inputs_do_not_panic() {
+    let schema = Arc::new(Schema::new(vec![Field::new("x", DataType::Float64, true)]));
+    let empty = RecordBatch::new_empty(schema);
+    let all_null = batch(vec![None, None, None]);
+    let one = batch(vec![Some(1.0)]);
+    let nan_inf = batch(vec![Some(f64::NAN), Some(f64::INFINITY), Some(f64::NEG_INFINITY)]);
+    let cases = [&empty, &all_null, &one, &nan_inf];
+    for a in cases {
+        for b in cases {
+            let r = compare(&[a.clone()], &[b.clone()], &Config::default()).unwrap();
+            assert_finite_json(&r);
+            let c = &r.columns[0];
+            if c.reference.valid == 0 || c.current.valid == 0 {
+                assert_eq!(c.status, drift_core::report::ColumnStatus::NoData);
+                assert!(c.tests.is_empty());
+            }
+        }
+    }
+    // empty batch lists are an error, not a panic
+    assert!(compare(&[], &[one.clone()], &Config::default()).is_err());
+    // constant reference: normalised W1 is null, drift iff W1 > 0
+    let r = compare(&[batch(vec![Some(2.0); 50])], &[batch(vec![Some(2.0); 49])], &Config::default()).unwrap();
+    let w = r.columns[0].tests.iter().find(|t| t.test == TestKind::Wasserstein).unwrap();
+    assert_eq!((w.statistic, w.normalized, w.drift), (Some(0.0), None, false));
+}
+
+#[test]
+fn correction_and_effect_gate() {
+    let a: Vec<Option<f64>> = (0..5000).map(|i| Some((i % 1000) as f64)).collect();
+    let b: Vec<Option<f64>> = (0..5000).map(|i| Some((i % 1000) as f64 + 40.0)).collect();
+    let mut cfg = Config { decision: drift_core::Decision::Ks, ..Config::default() };
+    let r = compare(&[batch(a.clone())], &[batch(b.clone())], &cfg).unwrap();
+    let ks = r.columns[0].tests.iter().find(|t| t.test == TestKind::Ks).unwrap().clone();
+    assert!(ks.drift && ks.p_value.unwrap() < 0.05);
+    // effect gate: D = 0.04 is below a 0.05 floor, so no drift although p is small
+    cfg.ks.min_effect = Some(0.05);
+    let r = compare(&[batch(a.clone())], &[batch(b.clone())], &cfg).unwrap();
+    assert!(!r.columns[0].drift);
+    cfg.ks.min_effect = None;
+    cfg.correction = drift_core::Correction::Bonferroni;
+    let r = compare(&[batch(a)], &[batch(b)], &cfg).unwrap();
+    let t = r.columns[0].tests.iter().find(|t| t.test == TestKind::Ks).unwrap();
+    assert_eq!(t.p_value_adjusted, t.p_value); // a family of one
+}
