@@ -1,1 +1,42 @@
-//! Benchmark support.
+//! Shared helpers for drift's benchmarks: deterministic data generators.
+
+/// xorshift64* generator with a fixed seed.
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E3779B97F4A7C15) | 1)
+    }
+    /// Next 53-bit integer.
+    pub fn next_u53(&mut self) -> u64 {
+        let mut s = self.0;
+        s ^= s >> 12;
+        s ^= s << 25;
+        s ^= s >> 27;
+        self.0 = s;
+        s.wrapping_mul(0x2545F4914F6CDD1D) >> 11
+    }
+    /// Uniform in [0, 1).
+    pub fn uniform(&mut self) -> f64 {
+        self.next_u53() as f64 * 2f64.powi(-53)
+    }
+    /// Approximately standard normal (Box–Muller).
+    pub fn normal(&mut self) -> f64 {
+        let u1 = self.uniform().max(1e-300);
+        let u2 = self.uniform();
+        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+    }
+}
+
+/// `n` normal values with the given shift.
+pub fn normal_vec(seed: u64, n: usize, shift: f64) -> Vec<f64> {
+    let mut r = Rng::new(seed);
+    (0..n).map(|_| r.normal() + shift).collect()
+}
+
+/// `n` values with only `k` distinct values.
+pub fn few_distinct_vec(seed: u64, n: usize, k: u64) -> Vec<f64> {
+    let mut r = Rng::new(seed);
+    (0..n).map(|_| (r.next_u53() % k) as f64).collect()
+}

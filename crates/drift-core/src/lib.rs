@@ -35,6 +35,7 @@ pub mod decide;
 pub mod error;
 pub mod kernels;
 pub mod profile;
+pub mod render;
 pub mod report;
 pub mod stats;
 

@@ -178,9 +178,12 @@ impl ColumnProfile {
             threshold: config.missing_share_threshold,
             alert: false,
         };
+        if let ProfileData::Skipped(reason) = &self.data {
+            return skip(r, reason.clone());
+        }
         let kind = match self.kind {
             Some(k) => k,
-            None => return skip(r, "unsupported type".into()),
+            None => return skip(r, format!("type {} is not supported", self.dtype)),
         };
         let resolved = config.resolve(&self.name, kind);
         match (&self.data, current) {

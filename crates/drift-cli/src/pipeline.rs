@@ -1,0 +1,81 @@
+//! The column pipeline: a bounded number of columns in flight, each read
+//! once per side (projection), compared, and dropped before the next one is
+//! loaded. Peak memory ≈ columns in flight × (reference + current values of
+//! one column).
+
+use crate::input::Dataset;
+use anyhow::Result;
+use drift_core::report::{ColumnReport, Input, Inputs, Report};
+use drift_core::{compare_column, plan_columns, ColumnKind, Config};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Progress callbacks (a bar on a TTY, nothing otherwise).
+pub trait Progress: Sync {
+    /// A column finished; `rows` rows (both sides) were read for it.
+    fn column_done(&self, name: &str, rows: u64);
+}
+
+/// How many columns to keep in flight given a memory budget.
+pub fn columns_in_flight(threads: usize, max_memory: Option<u64>, largest_column_bytes: u64) -> usize {
+    let by_threads = threads.max(1);
+    match max_memory {
+        None => by_threads,
+        Some(budget) => {
+            // values as f64 for both sides, plus sort scratch (about 2×)
+            let per = largest_column_bytes.max(1).saturating_mul(2);
+            ((budget / per) as usize).clamp(1, by_threads)
+        }
+    }
+}
+
+/// Runs the comparison of two datasets.
+pub fn run(reference: &Dataset, current: &Dataset, config: &Config, in_flight: usize, progress: &dyn Progress) -> Result<Report> {
+    let (plans, findings) = plan_columns(&reference.schema, &current.schema, config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<ColumnReport>>>> = Mutex::new((0..plans.len()).map(|_| None).collect());
+    let worker = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(plan) = plans.get(i) else { break };
+        let dict = matches!(plan.kind, Ok(ColumnKind::Categorical));
+        let r = (|| -> Result<ColumnReport> {
+            let (ra, ca) = rayon::join(|| reference.read_column(&plan.name, dict), || current.read_column(&plan.name, dict));
+            let (ra, ca) = (ra?, ca?);
+            let rows = ra.iter().chain(ca.iter()).map(|a| a.len() as u64).sum();
+            let report = compare_column(plan, &ra, &ca, config);
+            drop((ra, ca));
+            progress.column_done(&plan.name, rows);
+            Ok(report)
+        })();
+        let failed = r.is_err();
+        if let Ok(mut g) = results.lock() {
+            g[i] = Some(r);
+        }
+        if failed {
+            // stop handing out work: the first error ends the run
+            next.store(plans.len(), Ordering::Relaxed);
+            break;
+        }
+    };
+    std::thread::scope(|s| {
+        for _ in 0..in_flight.min(plans.len()).max(1) {
+            s.spawn(worker);
+        }
+    });
+    let mut columns = Vec::with_capacity(plans.len());
+    for r in results.into_inner().map_err(|_| anyhow::anyhow!("internal error: a worker panicked"))? {
+        match r {
+            Some(Ok(c)) => columns.push(c),
+            Some(Err(e)) => return Err(e),
+            None => {}
+        }
+    }
+    if columns.len() != plans.len() {
+        anyhow::bail!("internal error: not every column was processed");
+    }
+    let inputs = Inputs {
+        reference: Input { path: Some(reference.spec.clone()), rows: reference.rows },
+        current: Input { path: Some(current.spec.clone()), rows: current.rows },
+    };
+    Ok(drift_core::decide::finalize(columns, findings, inputs, config))
+}

@@ -1,0 +1,109 @@
+//! Renderers: pure functions from a [`Report`](crate::report::Report) to
+//! text. JSON is `serde_json` of the report itself.
+
+pub mod html;
+pub mod junit;
+pub mod markdown;
+pub mod text;
+
+use crate::report::{ColumnReport, ColumnStatus, RunStatus, TestResult};
+
+/// Escapes text for HTML and XML (content and attribute values).
+///
+/// ```
+/// assert_eq!(drift_core::render::escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+/// ```
+pub fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => o.push('\u{FFFD}'),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Columns ordered for display: drifted first, then warnings, then the
+/// rest; input order within each group.
+pub fn display_order(columns: &[ColumnReport]) -> Vec<&ColumnReport> {
+    let mut v: Vec<&ColumnReport> = columns.iter().collect();
+    v.sort_by_key(|c| c.status);
+    v
+}
+
+/// The test whose outcome is shown as the column's score.
+pub fn headline_test(c: &ColumnReport) -> Option<&TestResult> {
+    c.decided_by.and_then(|t| c.tests.iter().find(|r| r.test == t)).or_else(|| c.tests.iter().find(|t| t.drift)).or_else(|| c.tests.first())
+}
+
+/// The number a test is judged on (p-value, normalised W1, PSI).
+pub fn score(t: &TestResult) -> Option<f64> {
+    match t.test {
+        crate::TestKind::Ks | crate::TestKind::Chi2 => t.p_value_adjusted.or(t.p_value),
+        crate::TestKind::Wasserstein => t.normalized.or(t.statistic),
+        crate::TestKind::Psi => t.statistic,
+    }
+}
+
+/// How a test's threshold reads ("p < 0.05", "≥ 0.1").
+pub fn threshold_text(t: &TestResult) -> String {
+    match t.test {
+        crate::TestKind::Ks | crate::TestKind::Chi2 => format!("p < {}", num(t.threshold)),
+        crate::TestKind::Wasserstein if t.normalized.is_none() => "W1 > 0".into(),
+        _ => format!(">= {}", num(t.threshold)),
+    }
+}
+
+/// Compact number formatting for tables.
+pub fn num(x: f64) -> String {
+    if x == 0.0 {
+        "0".into()
+    } else if x.abs() >= 1e-3 && x.abs() < 1e6 {
+        let s = format!("{x:.4}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        s.to_string()
+    } else {
+        format!("{x:.3e}")
+    }
+}
+
+/// Optional number, "-" when absent.
+pub fn opt(x: Option<f64>) -> String {
+    x.map(num).unwrap_or_else(|| "-".into())
+}
+
+/// Lower-case status word.
+pub fn status_word(s: ColumnStatus) -> &'static str {
+    match s {
+        ColumnStatus::Drift => "drift",
+        ColumnStatus::Warn => "warn",
+        ColumnStatus::Ok => "ok",
+        ColumnStatus::NoData => "no data",
+        ColumnStatus::Skipped => "skipped",
+    }
+}
+
+/// One-line verdict.
+pub fn verdict(r: &crate::report::Report) -> String {
+    let s = &r.summary;
+    let head = match s.status {
+        RunStatus::DatasetDrift => "DATASET DRIFT",
+        RunStatus::ColumnDrift => "column drift (below the dataset rule)",
+        RunStatus::NoDrift => "no drift",
+        RunStatus::NothingTested => "nothing could be tested",
+    };
+    format!(
+        "{head}: {} of {} tested columns drifted ({:.1}%, dataset rule >= {:.0}%){}",
+        s.drifted_columns,
+        s.tested_columns,
+        s.share_drifted * 100.0,
+        r.settings.config.drift_share * 100.0,
+        if s.untested_columns > 0 { format!(", {} not tested", s.untested_columns) } else { String::new() }
+    )
+}
