@@ -27,10 +27,29 @@ fn bench_sort(c: &mut Criterion) {
     let mut g = c.benchmark_group("sort");
     g.sample_size(10);
     for n in sizes() {
-        for (shape, data) in [("random", normal_vec(1, n, 0.0)), ("dups100", few_distinct_vec(2, n, 100))] {
+        for (shape, data) in [
+            ("random", normal_vec(1, n, 0.0)),
+            ("dups100", few_distinct_vec(2, n, 100)),
+        ] {
             g.throughput(Throughput::Bytes((n * 8) as u64));
-            g.bench_with_input(BenchmarkId::new(format!("drift_sort_f64/{shape}"), n), &data, |b, d| b.iter_batched_ref(|| d.clone(), |v| sort::sort_f64(v), BatchSize::LargeInput));
-            g.bench_with_input(BenchmarkId::new(format!("std_sort_unstable_by_total_cmp/{shape}"), n), &data, |b, d| b.iter_batched_ref(|| d.clone(), |v| v.sort_unstable_by(f64::total_cmp), BatchSize::LargeInput));
+            g.bench_with_input(
+                BenchmarkId::new(format!("drift_sort_f64/{shape}"), n),
+                &data,
+                |b, d| {
+                    b.iter_batched_ref(|| d.clone(), |v| sort::sort_f64(v), BatchSize::LargeInput)
+                },
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("std_sort_unstable_by_total_cmp/{shape}"), n),
+                &data,
+                |b, d| {
+                    b.iter_batched_ref(
+                        || d.clone(),
+                        |v| v.sort_unstable_by(f64::total_cmp),
+                        BatchSize::LargeInput,
+                    )
+                },
+            );
         }
     }
     g.finish();
@@ -46,7 +65,9 @@ fn bench_ecdf(c: &mut Criterion) {
         sort::sort_f64(&mut a);
         sort::sort_f64(&mut b);
         g.throughput(Throughput::Bytes((2 * n * 8) as u64));
-        g.bench_function(BenchmarkId::new("merge_ks_w1", n), |bn| bn.iter(|| ecdf::ecdf_merge(&a, &b)));
+        g.bench_function(BenchmarkId::new("merge_ks_w1", n), |bn| {
+            bn.iter(|| ecdf::ecdf_merge(&a, &b))
+        });
         g.bench_function(BenchmarkId::new("sort_both_samples", n), |bn| {
             bn.iter_batched_ref(
                 || (ua.clone(), ub.clone()),
@@ -62,7 +83,9 @@ fn bench_ecdf(c: &mut Criterion) {
         sort::sort_f64(&mut ta);
         let mut tb = few_distinct_vec(6, n, 50);
         sort::sort_f64(&mut tb);
-        g.bench_function(BenchmarkId::new("merge_ks_w1_ties50", n), |bn| bn.iter(|| ecdf::ecdf_merge(&ta, &tb)));
+        g.bench_function(BenchmarkId::new("merge_ks_w1_ties50", n), |bn| {
+            bn.iter(|| ecdf::ecdf_merge(&ta, &tb))
+        });
     }
     g.finish();
 }
@@ -75,39 +98,73 @@ fn bench_simple_kernels(c: &mut Criterion) {
         v[i] = f64::NAN;
     }
     g.throughput(Throughput::Bytes((n * 8) as u64));
-    g.bench_function("extract_f64/fast", |b| b.iter(|| {
-        let mut out = Vec::with_capacity(n);
-        extract::extract_f64(&v, None, &mut out)
-    }));
-    g.bench_function("extract_f64/reference", |b| b.iter(|| {
-        let mut out = Vec::with_capacity(n);
-        extract::extract_dense_reference(&v, &mut out)
-    }));
+    g.bench_function("extract_f64/fast", |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(n);
+            extract::extract_f64(&v, None, &mut out)
+        })
+    });
+    g.bench_function("extract_f64/reference", |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(n);
+            extract::extract_dense_reference(&v, &mut out)
+        })
+    });
     let clean = normal_vec(8, n, 0.0);
-    g.bench_function("moments/dispatch", |b| b.iter(|| moments::Moments::of(&clean)));
-    g.bench_function("scaled_sum_sq/scalar_build", |b| b.iter(|| moments::scaled_sum_sq::scalar(&clean, 0.0, 1.0)));
+    g.bench_function("moments/dispatch", |b| {
+        b.iter(|| moments::Moments::of(&clean))
+    });
+    g.bench_function("scaled_sum_sq/scalar_build", |b| {
+        b.iter(|| moments::scaled_sum_sq::scalar(&clean, 0.0, 1.0))
+    });
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: AVX2 detected.
-        g.bench_function("scaled_sum_sq/avx2_build", |b| b.iter(|| unsafe { moments::scaled_sum_sq::avx2(&clean, 0.0, 1.0) }));
-        g.bench_function("count_non_finite/avx2_build", |b| b.iter(|| unsafe { extract::count_non_finite::avx2(&v) }));
-        g.bench_function("bin_counts_linear/avx2_build", |b| b.iter(|| {
-            let mut c = vec![0u64; 10];
-            unsafe { histogram::bin_counts_linear::avx2(&clean, &[-1.28, -0.84, -0.52, -0.25, 0.0, 0.25, 0.52, 0.84, 1.28], &mut c) };
-            c
-        }));
+        g.bench_function("scaled_sum_sq/avx2_build", |b| {
+            b.iter(|| unsafe { moments::scaled_sum_sq::avx2(&clean, 0.0, 1.0) })
+        });
+        g.bench_function("count_non_finite/avx2_build", |b| {
+            b.iter(|| unsafe { extract::count_non_finite::avx2(&v) })
+        });
+        g.bench_function("bin_counts_linear/avx2_build", |b| {
+            b.iter(|| {
+                let mut c = vec![0u64; 10];
+                unsafe {
+                    histogram::bin_counts_linear::avx2(
+                        &clean,
+                        &[-1.28, -0.84, -0.52, -0.25, 0.0, 0.25, 0.52, 0.84, 1.28],
+                        &mut c,
+                    )
+                };
+                c
+            })
+        });
     }
-    g.bench_function("count_non_finite/scalar_build", |b| b.iter(|| extract::count_non_finite::scalar(&v)));
-    g.bench_function("bin_counts_linear/scalar_build", |b| b.iter(|| {
-        let mut c = vec![0u64; 10];
-        histogram::bin_counts_linear::scalar(&clean, &[-1.28, -0.84, -0.52, -0.25, 0.0, 0.25, 0.52, 0.84, 1.28], &mut c);
-        c
-    }));
-    g.bench_function("bin_counts/binary_search_reference", |b| b.iter(|| {
-        let mut c = vec![0u64; 10];
-        histogram::bin_counts_reference(&clean, &[-1.28, -0.84, -0.52, -0.25, 0.0, 0.25, 0.52, 0.84, 1.28], &mut c);
-        c
-    }));
+    g.bench_function("count_non_finite/scalar_build", |b| {
+        b.iter(|| extract::count_non_finite::scalar(&v))
+    });
+    g.bench_function("bin_counts_linear/scalar_build", |b| {
+        b.iter(|| {
+            let mut c = vec![0u64; 10];
+            histogram::bin_counts_linear::scalar(
+                &clean,
+                &[-1.28, -0.84, -0.52, -0.25, 0.0, 0.25, 0.52, 0.84, 1.28],
+                &mut c,
+            );
+            c
+        })
+    });
+    g.bench_function("bin_counts/binary_search_reference", |b| {
+        b.iter(|| {
+            let mut c = vec![0u64; 10];
+            histogram::bin_counts_reference(
+                &clean,
+                &[-1.28, -0.84, -0.52, -0.25, 0.0, 0.25, 0.52, 0.84, 1.28],
+                &mut c,
+            );
+            c
+        })
+    });
     g.finish();
 }
 
@@ -122,9 +179,21 @@ fn bench_column(c: &mut Criterion) {
     let a = normal_vec(9, n, 0.0);
     let b = normal_vec(10, n, 0.02);
     let (ra, rb) = (batch(a.clone()), batch(b.clone()));
-    let cfg = Config { numeric_tests: vec![drift_core::TestKind::Ks, drift_core::TestKind::Wasserstein, drift_core::TestKind::Psi], ..Config::default() };
+    let cfg = Config {
+        numeric_tests: vec![
+            drift_core::TestKind::Ks,
+            drift_core::TestKind::Wasserstein,
+            drift_core::TestKind::Psi,
+        ],
+        ..Config::default()
+    };
     g.throughput(Throughput::Bytes((2 * n * 8) as u64));
-    g.bench_function(BenchmarkId::new("whole_numeric_column", n), |bn| bn.iter(|| drift_core::compare(&[ra.clone()], &[rb.clone()], &cfg).expect("compare")));
+    g.bench_function(BenchmarkId::new("whole_numeric_column", n), |bn| {
+        bn.iter(|| {
+            drift_core::compare(std::slice::from_ref(&ra), std::slice::from_ref(&rb), &cfg)
+                .expect("compare")
+        })
+    });
     g.bench_function(BenchmarkId::new("sort_two_samples_only", n), |bn| {
         bn.iter_batched_ref(
             || (a.clone(), b.clone()),
@@ -132,12 +201,29 @@ fn bench_column(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
-    let reference = Reference::fit(&[ra.clone()], &cfg).expect("fit");
+    let reference = Reference::fit(std::slice::from_ref(&ra), &cfg).expect("fit");
     let window = batch(normal_vec(11, 10_000, 0.1));
-    reference.compare(&[window.clone()]).expect("warm");
-    g.bench_function(BenchmarkId::new("window_10k_vs_fitted_reference", n), |bn| bn.iter(|| reference.compare(&[window.clone()]).expect("compare")));
+    reference
+        .compare(std::slice::from_ref(&window))
+        .expect("warm");
+    g.bench_function(
+        BenchmarkId::new("window_10k_vs_fitted_reference", n),
+        |bn| {
+            bn.iter(|| {
+                reference
+                    .compare(std::slice::from_ref(&window))
+                    .expect("compare")
+            })
+        },
+    );
     g.finish();
 }
 
-criterion_group!(benches, bench_sort, bench_ecdf, bench_simple_kernels, bench_column);
+criterion_group!(
+    benches,
+    bench_sort,
+    bench_ecdf,
+    bench_simple_kernels,
+    bench_column
+);
 criterion_main!(benches);

@@ -35,11 +35,20 @@ fn list_files(spec: &str, side: &str) -> Result<Vec<PathBuf>> {
     let p = Path::new(spec);
     let mut files: Vec<PathBuf> = if is_glob(spec) && !p.exists() {
         let paths = glob::glob(spec).map_err(|e| anyhow!("{side} pattern {spec}: {e}"))?;
-        paths.filter_map(|r| r.ok()).filter(|p| p.is_file()).collect()
+        paths
+            .filter_map(|r| r.ok())
+            .filter(|p| p.is_file())
+            .collect()
     } else if p.is_dir() {
-        let rd = std::fs::read_dir(p).with_context(|| format!("reading {side} directory {spec}"))?;
+        let rd =
+            std::fs::read_dir(p).with_context(|| format!("reading {side} directory {spec}"))?;
         rd.filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("parq")))
+            .filter(|p| {
+                p.is_file()
+                    && p.extension().is_some_and(|e| {
+                        e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("parq")
+                    })
+            })
             .collect()
     } else if p.exists() {
         vec![p.to_path_buf()]
@@ -54,7 +63,12 @@ fn list_files(spec: &str, side: &str) -> Result<Vec<PathBuf>> {
 }
 
 fn strip_metadata(s: &Schema) -> Schema {
-    Schema::new(s.fields().iter().map(|f| Field::new(f.name(), f.data_type().clone(), f.is_nullable())).collect::<Vec<_>>())
+    Schema::new(
+        s.fields()
+            .iter()
+            .map(|f| Field::new(f.name(), f.data_type().clone(), f.is_nullable()))
+            .collect::<Vec<_>>(),
+    )
 }
 
 impl Dataset {
@@ -65,8 +79,15 @@ impl Dataset {
         let mut rows = 0u64;
         let mut column_bytes: Vec<u64> = Vec::new();
         for f in &files {
-            let file = File::open(f).with_context(|| format!("reading {side} file {}", f.display()))?;
-            let b = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| anyhow!("reading {side} file {}: {}", f.display(), clean(&e.to_string())))?;
+            let file =
+                File::open(f).with_context(|| format!("reading {side} file {}", f.display()))?;
+            let b = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
+                anyhow!(
+                    "reading {side} file {}: {}",
+                    f.display(),
+                    clean(&e.to_string())
+                )
+            })?;
             let md = b.metadata();
             rows += md.file_metadata().num_rows().max(0) as u64;
             let s = Arc::new(strip_metadata(b.schema()));
@@ -92,24 +113,44 @@ impl Dataset {
         if schema.fields().is_empty() {
             bail!("{side} {spec}: the Parquet schema has no columns");
         }
-        Ok(Dataset { side, spec: spec.to_string(), files, schema, rows, column_bytes })
+        Ok(Dataset {
+            side,
+            spec: spec.to_string(),
+            files,
+            schema,
+            rows,
+            column_bytes,
+        })
     }
 
     /// Uncompressed bytes of one column across the dataset.
     pub fn column_size(&self, name: &str) -> u64 {
-        self.schema.index_of(name).ok().and_then(|i| self.column_bytes.get(i).copied()).unwrap_or(0)
+        self.schema
+            .index_of(name)
+            .ok()
+            .and_then(|i| self.column_bytes.get(i).copied())
+            .unwrap_or(0)
     }
 
     /// Reads one column from every file. String columns that will be
     /// counted as categories are read as dictionaries, so Parquet dictionary
     /// pages are counted by key instead of materialising a string per row.
     pub fn read_column(&self, name: &str, as_dictionary: bool) -> Result<Vec<ArrayRef>> {
-        let idx = self.schema.index_of(name).map_err(|_| anyhow!("{} has no column '{name}'", self.side))?;
+        let idx = self
+            .schema
+            .index_of(name)
+            .map_err(|_| anyhow!("{} has no column '{name}'", self.side))?;
         let mut out = Vec::new();
         for f in &self.files {
-            let file = File::open(f).with_context(|| format!("reading {} file {}", self.side, f.display()))?;
+            let file = File::open(f)
+                .with_context(|| format!("reading {} file {}", self.side, f.display()))?;
             let mut options = ArrowReaderOptions::new();
-            if as_dictionary && matches!(self.schema.field(idx).data_type(), DataType::Utf8 | DataType::LargeUtf8) {
+            if as_dictionary
+                && matches!(
+                    self.schema.field(idx).data_type(),
+                    DataType::Utf8 | DataType::LargeUtf8
+                )
+            {
                 let fields: Vec<Field> = self
                     .schema
                     .fields()
@@ -117,7 +158,14 @@ impl Dataset {
                     .enumerate()
                     .map(|(i, fl)| {
                         if i == idx {
-                            Field::new(fl.name(), DataType::Dictionary(Box::new(DataType::Int32), Box::new(fl.data_type().clone())), fl.is_nullable())
+                            Field::new(
+                                fl.name(),
+                                DataType::Dictionary(
+                                    Box::new(DataType::Int32),
+                                    Box::new(fl.data_type().clone()),
+                                ),
+                                fl.is_nullable(),
+                            )
                         } else {
                             fl.as_ref().clone()
                         }
@@ -125,12 +173,31 @@ impl Dataset {
                     .collect();
                 options = options.with_schema(Arc::new(Schema::new(fields)));
             }
-            let err = |e: parquet::errors::ParquetError| anyhow!("reading {} file {}: {}", self.side, f.display(), clean(&e.to_string()));
-            let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, options).map_err(err)?;
+            let err = |e: parquet::errors::ParquetError| {
+                anyhow!(
+                    "reading {} file {}: {}",
+                    self.side,
+                    f.display(),
+                    clean(&e.to_string())
+                )
+            };
+            let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, options)
+                .map_err(err)?;
             let mask = ProjectionMask::roots(builder.parquet_schema(), [idx]);
-            let reader = builder.with_projection(mask).with_batch_size(64 * 1024).build().map_err(err)?;
+            let reader = builder
+                .with_projection(mask)
+                .with_batch_size(64 * 1024)
+                .build()
+                .map_err(err)?;
             for batch in reader {
-                let batch = batch.map_err(|e| anyhow!("reading {} file {}: {}", self.side, f.display(), clean(&e.to_string())))?;
+                let batch = batch.map_err(|e| {
+                    anyhow!(
+                        "reading {} file {}: {}",
+                        self.side,
+                        f.display(),
+                        clean(&e.to_string())
+                    )
+                })?;
                 out.push(batch.column(0).clone());
             }
         }

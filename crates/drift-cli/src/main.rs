@@ -46,7 +46,11 @@ fn run(cli: Cli) -> Result<u8> {
         Command::InitConfig { path } => {
             match path {
                 Some(p) if p.exists() => bail!("{} exists; not overwriting", p.display()),
-                Some(p) => output::write(Some(&p), settings::EXAMPLE_CONFIG, "the example configuration")?,
+                Some(p) => output::write(
+                    Some(&p),
+                    settings::EXAMPLE_CONFIG,
+                    "the example configuration",
+                )?,
                 None => output::write(None, settings::EXAMPLE_CONFIG, "the example configuration")?,
             }
             Ok(0)
@@ -69,7 +73,13 @@ impl pipeline::Progress for Bar {
 
 fn compare(args: CompareArgs) -> Result<u8> {
     let run = settings::resolve(&args)?;
-    for (p, what) in [(&args.output, "the report"), (&args.json, "the JSON report"), (&args.html, "the HTML report"), (&args.markdown, "the Markdown summary"), (&args.junit, "the JUnit report")] {
+    for (p, what) in [
+        (&args.output, "the report"),
+        (&args.json, "the JSON report"),
+        (&args.html, "the HTML report"),
+        (&args.markdown, "the Markdown summary"),
+        (&args.junit, "the JUnit report"),
+    ] {
         if let Some(p) = p {
             output::check_writable(p, what)?;
         }
@@ -77,31 +87,56 @@ fn compare(args: CompareArgs) -> Result<u8> {
     let threads = match args.threads {
         Some(0) => bail!("--threads must be at least 1"),
         Some(n) => n,
-        None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        None => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
     };
-    let max_memory = args.max_memory.as_deref().map(settings::parse_size).transpose()?;
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let max_memory = args
+        .max_memory
+        .as_deref()
+        .map(settings::parse_size)
+        .transpose()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
 
-    let (reference, current) = pool.install(|| rayon::join(|| input::Dataset::open(&args.reference, "reference"), || input::Dataset::open(&args.current, "current")));
+    let (reference, current) = pool.install(|| {
+        rayon::join(
+            || input::Dataset::open(&args.reference, "reference"),
+            || input::Dataset::open(&args.current, "current"),
+        )
+    });
     let (reference, current) = (reference?, current?);
     for d in [&reference, &current] {
         if d.rows == 0 {
             bail!("{} {}: zero rows, nothing to compare", d.side, d.spec);
         }
     }
-    let largest = reference.schema.fields().iter().map(|f| reference.column_size(f.name()) + current.column_size(f.name())).max().unwrap_or(0);
+    let largest = reference
+        .schema
+        .fields()
+        .iter()
+        .map(|f| reference.column_size(f.name()) + current.column_size(f.name()))
+        .max()
+        .unwrap_or(0);
     let in_flight = pipeline::columns_in_flight(threads, max_memory, largest);
 
     let show_bar = !args.quiet && !args.no_progress && std::io::stderr().is_terminal();
     let bar = Bar(
         show_bar.then(|| {
             let b = indicatif::ProgressBar::new(reference.schema.fields().len() as u64);
-            b.set_style(indicatif::ProgressStyle::with_template("{spinner} columns {pos}/{len} [{bar:30}] {msg} ({elapsed})").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} columns {pos}/{len} [{bar:30}] {msg} ({elapsed})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
             b
         }),
         Default::default(),
     );
-    let report = pool.install(|| pipeline::run(&reference, &current, &run.config, in_flight, &bar))?;
+    let report =
+        pool.install(|| pipeline::run(&reference, &current, &run.config, in_flight, &bar))?;
     if let Some(b) = &bar.0 {
         b.finish_and_clear();
     }
@@ -109,7 +144,11 @@ fn compare(args: CompareArgs) -> Result<u8> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     let render_as = |f: Format| -> Result<String> {
         Ok(match f {
@@ -124,7 +163,12 @@ fn compare(args: CompareArgs) -> Result<u8> {
             Format::Junit => render::junit::render(&report),
         })
     };
-    for (p, f, what) in [(&args.json, Format::Json, "the JSON report"), (&args.html, Format::Html, "the HTML report"), (&args.markdown, Format::Markdown, "the Markdown summary"), (&args.junit, Format::Junit, "the JUnit report")] {
+    for (p, f, what) in [
+        (&args.json, Format::Json, "the JSON report"),
+        (&args.html, Format::Html, "the HTML report"),
+        (&args.markdown, Format::Markdown, "the Markdown summary"),
+        (&args.junit, Format::Junit, "the JUnit report"),
+    ] {
         if let Some(p) = p {
             if !(args.quiet && p.as_os_str() == "-") {
                 output::write(Some(p), &render_as(f)?, what)?;
@@ -132,7 +176,11 @@ fn compare(args: CompareArgs) -> Result<u8> {
         }
     }
     if !args.quiet || args.output.is_some() {
-        output::write(args.output.as_deref(), &render_as(args.format)?, "the report")?;
+        output::write(
+            args.output.as_deref(),
+            &render_as(args.format)?,
+            "the report",
+        )?;
     }
     Ok(exit_code(&report, run.fail_on))
 }
@@ -141,7 +189,10 @@ fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
     let alert = match fail_on {
         FailOn::Dataset => report.summary.dataset_drift,
         FailOn::Column => report.summary.drifted_columns > 0,
-        FailOn::Warn => report.columns.iter().any(|c| matches!(c.status, ColumnStatus::Drift | ColumnStatus::Warn)),
+        FailOn::Warn => report
+            .columns
+            .iter()
+            .any(|c| matches!(c.status, ColumnStatus::Drift | ColumnStatus::Warn)),
         FailOn::Never => false,
     };
     u8::from(alert)

@@ -8,7 +8,8 @@ use std::path::Path;
 pub fn write(path: Option<&Path>, text: &str, what: &str) -> Result<()> {
     match path {
         Some(p) if p.as_os_str() != "-" => {
-            std::fs::write(p, text).with_context(|| format!("writing {what} to {}", p.display()))?;
+            std::fs::write(p, text)
+                .with_context(|| format!("writing {what} to {}", p.display()))?;
         }
         _ => {
             let mut out = std::io::stdout().lock();
@@ -28,7 +29,11 @@ pub fn check_writable(path: &Path, what: &str) -> Result<()> {
         return Ok(());
     }
     let existed = path.exists();
-    std::fs::OpenOptions::new().create(true).append(true).open(path).with_context(|| format!("cannot write {what} to {}", path.display()))?;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot write {what} to {}", path.display()))?;
     if !existed {
         let _ = std::fs::remove_file(path);
     }

@@ -17,7 +17,11 @@ pub trait Progress: Sync {
 }
 
 /// How many columns to keep in flight given a memory budget.
-pub fn columns_in_flight(threads: usize, max_memory: Option<u64>, largest_column_bytes: u64) -> usize {
+pub fn columns_in_flight(
+    threads: usize,
+    max_memory: Option<u64>,
+    largest_column_bytes: u64,
+) -> usize {
     let by_threads = threads.max(1);
     match max_memory {
         None => by_threads,
@@ -30,16 +34,27 @@ pub fn columns_in_flight(threads: usize, max_memory: Option<u64>, largest_column
 }
 
 /// Runs the comparison of two datasets.
-pub fn run(reference: &Dataset, current: &Dataset, config: &Config, in_flight: usize, progress: &dyn Progress) -> Result<Report> {
-    let (plans, findings) = plan_columns(&reference.schema, &current.schema, config).map_err(|e| anyhow::anyhow!("{e}"))?;
+pub fn run(
+    reference: &Dataset,
+    current: &Dataset,
+    config: &Config,
+    in_flight: usize,
+    progress: &dyn Progress,
+) -> Result<Report> {
+    let (plans, findings) = plan_columns(&reference.schema, &current.schema, config)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<ColumnReport>>>> = Mutex::new((0..plans.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<Result<ColumnReport>>>> =
+        Mutex::new((0..plans.len()).map(|_| None).collect());
     let worker = || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(plan) = plans.get(i) else { break };
         let dict = matches!(plan.kind, Ok(ColumnKind::Categorical));
         let r = (|| -> Result<ColumnReport> {
-            let (ra, ca) = rayon::join(|| reference.read_column(&plan.name, dict), || current.read_column(&plan.name, dict));
+            let (ra, ca) = rayon::join(
+                || reference.read_column(&plan.name, dict),
+                || current.read_column(&plan.name, dict),
+            );
             let (ra, ca) = (ra?, ca?);
             let rows = ra.iter().chain(ca.iter()).map(|a| a.len() as u64).sum();
             let report = compare_column(plan, &ra, &ca, config);
@@ -63,7 +78,10 @@ pub fn run(reference: &Dataset, current: &Dataset, config: &Config, in_flight: u
         }
     });
     let mut columns = Vec::with_capacity(plans.len());
-    for r in results.into_inner().map_err(|_| anyhow::anyhow!("internal error: a worker panicked"))? {
+    for r in results
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("internal error: a worker panicked"))?
+    {
         match r {
             Some(Ok(c)) => columns.push(c),
             Some(Err(e)) => return Err(e),
@@ -74,8 +92,16 @@ pub fn run(reference: &Dataset, current: &Dataset, config: &Config, in_flight: u
         anyhow::bail!("internal error: not every column was processed");
     }
     let inputs = Inputs {
-        reference: Input { path: Some(reference.spec.clone()), rows: reference.rows },
-        current: Input { path: Some(current.spec.clone()), rows: current.rows },
+        reference: Input {
+            path: Some(reference.spec.clone()),
+            rows: reference.rows,
+        },
+        current: Input {
+            path: Some(current.spec.clone()),
+            rows: current.rows,
+        },
     };
-    Ok(drift_core::decide::finalize(columns, findings, inputs, config))
+    Ok(drift_core::decide::finalize(
+        columns, findings, inputs, config,
+    ))
 }

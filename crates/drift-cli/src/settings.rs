@@ -15,44 +15,88 @@ pub struct RunSettings {
 }
 
 fn read_file(path: &Path) -> Result<(Config, Option<FailOn>)> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading config file {}", path.display()))?;
     // Syntax first (errors carry line and column), then the CLI-only key,
     // then drift-core's Config from the same text with that key blanked out
     // (line numbers preserved).
-    let table: toml::Table = toml::from_str(&text).map_err(|e| anyhow!("config file {}: {}", path.display(), one_line(&e.to_string())))?;
+    let table: toml::Table = toml::from_str(&text).map_err(|e| {
+        anyhow!(
+            "config file {}: {}",
+            path.display(),
+            one_line(&e.to_string())
+        )
+    })?;
     let fail_on = match table.get("fail_on") {
-        Some(v) => Some(FailOn::deserialize(v.clone()).map_err(|_| anyhow!("config file {}: fail_on must be one of dataset, column, warn, never (got {v})", path.display()))?),
+        Some(v) => Some(FailOn::deserialize(v.clone()).map_err(|_| {
+            anyhow!(
+                "config file {}: fail_on must be one of dataset, column, warn, never (got {v})",
+                path.display()
+            )
+        })?),
         None => None,
     };
-    let config: Config = toml::from_str(&strip_cli_keys(&text)).map_err(|e| anyhow!("config file {}: {}", path.display(), one_line(&e.to_string())))?;
+    let config: Config = toml::from_str(&strip_cli_keys(&text)).map_err(|e| {
+        anyhow!(
+            "config file {}: {}",
+            path.display(),
+            one_line(&e.to_string())
+        )
+    })?;
     Ok((config, fail_on))
 }
 
 fn strip_cli_keys(text: &str) -> String {
-    text.lines().map(|l| if l.trim_start().starts_with("fail_on") { "" } else { l }).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| {
+            if l.trim_start().starts_with("fail_on") {
+                ""
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// TOML errors span several lines (a caret diagram); keep one line.
 fn one_line(s: &str) -> String {
-    let parts: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^' || c == ' ' || c == '|')).collect();
+    let parts: Vec<&str> = s
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty()
+                && !l.starts_with('|')
+                && !l.chars().all(|c| c == '^' || c == ' ' || c == '|')
+        })
+        .collect();
     parts.join(": ").replace(": :", ":")
 }
 
 fn parse_assignment(s: &str) -> Result<(Option<String>, TestKind, f64)> {
-    let (lhs, value) = s.split_once('=').ok_or_else(|| anyhow!("'{s}' should look like TEST=VALUE or COLUMN:TEST=VALUE"))?;
+    let (lhs, value) = s
+        .split_once('=')
+        .ok_or_else(|| anyhow!("'{s}' should look like TEST=VALUE or COLUMN:TEST=VALUE"))?;
     let (column, test) = match lhs.rsplit_once(':') {
         Some((c, t)) => (Some(c.to_string()), t),
         None => (None, lhs),
     };
     let test = TestKind::parse(test).map_err(|e| anyhow!("{e}"))?;
-    let value: f64 = value.trim().parse().map_err(|_| anyhow!("'{s}': '{value}' is not a number"))?;
+    let value: f64 = value
+        .trim()
+        .parse()
+        .map_err(|_| anyhow!("'{s}': '{value}' is not a number"))?;
     if !value.is_finite() {
         bail!("'{s}': the value must be finite");
     }
     Ok((column, test, value))
 }
 
-fn settings_mut<'a>(cfg: &'a mut Config, column: Option<&str>, test: TestKind) -> &'a mut TestSettings {
+fn settings_mut<'a>(
+    cfg: &'a mut Config,
+    column: Option<&str>,
+    test: TestKind,
+) -> &'a mut TestSettings {
     match column {
         None => match test {
             TestKind::Ks => &mut cfg.ks,
@@ -89,15 +133,34 @@ pub fn resolve(args: &CompareArgs) -> Result<RunSettings> {
         cfg.include = args.columns.clone();
     }
     cfg.exclude.extend(args.exclude.iter().cloned());
-    for (cols, kind) in [(&args.categorical, ColumnKind::Categorical), (&args.numeric, ColumnKind::Numeric)] {
+    for (cols, kind) in [
+        (&args.categorical, ColumnKind::Categorical),
+        (&args.numeric, ColumnKind::Numeric),
+    ] {
         for c in cols {
-            cfg.columns.entry(c.clone()).or_insert_with(ColumnConfig::default).kind = Some(kind);
+            cfg.columns
+                .entry(c.clone())
+                .or_insert_with(ColumnConfig::default)
+                .kind = Some(kind);
         }
     }
     if !args.tests.is_empty() {
-        let tests: Vec<TestKind> = args.tests.iter().map(|t| TestKind::parse(t)).collect::<Result<_, _>>().map_err(|e| anyhow!("--tests: {e}"))?;
-        cfg.numeric_tests = tests.iter().copied().filter(|t| t.applies_to(ColumnKind::Numeric)).collect();
-        cfg.categorical_tests = tests.iter().copied().filter(|t| t.applies_to(ColumnKind::Categorical)).collect();
+        let tests: Vec<TestKind> = args
+            .tests
+            .iter()
+            .map(|t| TestKind::parse(t))
+            .collect::<Result<_, _>>()
+            .map_err(|e| anyhow!("--tests: {e}"))?;
+        cfg.numeric_tests = tests
+            .iter()
+            .copied()
+            .filter(|t| t.applies_to(ColumnKind::Numeric))
+            .collect();
+        cfg.categorical_tests = tests
+            .iter()
+            .copied()
+            .filter(|t| t.applies_to(ColumnKind::Categorical))
+            .collect();
     }
     for s in &args.threshold {
         let (col, test, v) = parse_assignment(s).context("--threshold")?;
@@ -106,7 +169,10 @@ pub fn resolve(args: &CompareArgs) -> Result<RunSettings> {
     for s in &args.min_effect {
         let (col, test, v) = parse_assignment(s).context("--min-effect")?;
         if !test.is_p_value_test() {
-            bail!("--min-effect: only ks and chi2 take an effect-size floor (got {})", test.name());
+            bail!(
+                "--min-effect: only ks and chi2 take an effect-size floor (got {})",
+                test.name()
+            );
         }
         settings_mut(&mut cfg, col.as_deref(), test).min_effect = Some(v);
     }
@@ -114,19 +180,34 @@ pub fn resolve(args: &CompareArgs) -> Result<RunSettings> {
         cfg.psi_bins = b;
     }
     if let Some(m) = &args.psi_binning {
-        cfg.psi_binning = if m == "evidently" { drift_core::stats::psi::PsiBinning::Evidently } else { drift_core::stats::psi::PsiBinning::Quantile };
+        cfg.psi_binning = if m == "evidently" {
+            drift_core::stats::psi::PsiBinning::Evidently
+        } else {
+            drift_core::stats::psi::PsiBinning::Quantile
+        };
     }
     if let Some(d) = &args.decision {
-        cfg.decision = serde_json::from_value::<Decision>(serde_json::Value::String(d.to_ascii_lowercase())).map_err(|_| anyhow!("--decision: '{d}' is not one of auto, any, all, ks, wasserstein, psi, chi2"))?;
+        cfg.decision =
+            serde_json::from_value::<Decision>(serde_json::Value::String(d.to_ascii_lowercase()))
+                .map_err(|_| {
+                anyhow!(
+                    "--decision: '{d}' is not one of auto, any, all, ks, wasserstein, psi, chi2"
+                )
+            })?;
     }
     if let Some(s) = args.drift_share {
         cfg.drift_share = s;
     }
     if let Some(c) = &args.correction {
-        cfg.correction = serde_json::from_value::<Correction>(serde_json::Value::String(c.to_ascii_lowercase())).map_err(|_| anyhow!("--correction: '{c}' is not one of none, bonferroni, bh"))?;
+        cfg.correction =
+            serde_json::from_value::<Correction>(serde_json::Value::String(c.to_ascii_lowercase()))
+                .map_err(|_| anyhow!("--correction: '{c}' is not one of none, bonferroni, bh"))?;
     }
     cfg.validate().map_err(|e| anyhow!("{e}"))?;
-    Ok(RunSettings { config: cfg, fail_on: args.fail_on.or(file_fail_on).unwrap_or(FailOn::Dataset) })
+    Ok(RunSettings {
+        config: cfg,
+        fail_on: args.fail_on.or(file_fail_on).unwrap_or(FailOn::Dataset),
+    })
 }
 
 /// Parses sizes like `512M`, `2G`, `1500000`.
@@ -139,7 +220,10 @@ pub fn parse_size(s: &str) -> Result<u64> {
         Some('T') => (&t[..t.trim_end_matches('B').len() - 1], 1 << 40),
         _ => (t.trim_end_matches('B'), 1),
     };
-    let v: f64 = num.trim().parse().map_err(|_| anyhow!("--max-memory: '{s}' is not a size like 512M or 2G"))?;
+    let v: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| anyhow!("--max-memory: '{s}' is not a size like 512M or 2G"))?;
     if !(v.is_finite() && v > 0.0) {
         bail!("--max-memory: '{s}' must be positive");
     }

@@ -19,9 +19,15 @@ use std::collections::HashMap;
 pub fn natural_kind(dt: &DataType) -> Option<ColumnKind> {
     use DataType::*;
     match dt {
-        Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 | UInt64 | Float16 | Float32 | Float64 | Decimal128(..) | Decimal256(..) | Date32 | Date64 | Timestamp(..) | Duration(_) | Time32(_) | Time64(_) => Some(ColumnKind::Numeric),
+        Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 | UInt64 | Float16 | Float32
+        | Float64 | Decimal128(..) | Decimal256(..) | Date32 | Date64 | Timestamp(..)
+        | Duration(_) | Time32(_) | Time64(_) => Some(ColumnKind::Numeric),
         Utf8 | LargeUtf8 | Utf8View | Boolean => Some(ColumnKind::Categorical),
-        Dictionary(k, v) if k.is_dictionary_key_type() && matches!(v.as_ref(), Utf8 | LargeUtf8 | Utf8View) => Some(ColumnKind::Categorical),
+        Dictionary(k, v)
+            if k.is_dictionary_key_type() && matches!(v.as_ref(), Utf8 | LargeUtf8 | Utf8View) =>
+        {
+            Some(ColumnKind::Categorical)
+        }
         _ => None,
     }
 }
@@ -48,7 +54,12 @@ fn unit_per_second(u: &TimeUnit) -> f64 {
     }
 }
 
-fn convert<T: ArrowPrimitiveType>(a: &dyn Array, f: impl Fn(T::Native) -> f64, scratch: &mut Vec<f64>, out: &mut Vec<f64>) -> Counts {
+fn convert<T: ArrowPrimitiveType>(
+    a: &dyn Array,
+    f: impl Fn(T::Native) -> f64,
+    scratch: &mut Vec<f64>,
+    out: &mut Vec<f64>,
+) -> Counts {
     let a: &PrimitiveArray<T> = a.as_primitive::<T>();
     scratch.clear();
     scratch.extend(a.values().iter().map(|&v| f(v)));
@@ -85,7 +96,12 @@ pub fn extract_numeric(column: &str, a: &dyn Array, out: &mut Vec<f64>) -> Resul
         }
         Decimal256(_, scale) => {
             let d = 10f64.powi(*scale as i32);
-            convert::<Decimal256Type>(a, |v| v.to_string().parse::<f64>().unwrap_or(f64::NAN) / d, s, out)
+            convert::<Decimal256Type>(
+                a,
+                |v| v.to_string().parse::<f64>().unwrap_or(f64::NAN) / d,
+                s,
+                out,
+            )
         }
         Date32 => convert::<Date32Type>(a, |v| v as f64 * 86400.0, s, out),
         Date64 => convert::<Date64Type>(a, |v| v as f64 / 1e3, s, out),
@@ -93,23 +109,37 @@ pub fn extract_numeric(column: &str, a: &dyn Array, out: &mut Vec<f64>) -> Resul
             let d = unit_per_second(u);
             match u {
                 TimeUnit::Second => convert::<TimestampSecondType>(a, |v| v as f64 / d, s, out),
-                TimeUnit::Millisecond => convert::<TimestampMillisecondType>(a, |v| v as f64 / d, s, out),
-                TimeUnit::Microsecond => convert::<TimestampMicrosecondType>(a, |v| v as f64 / d, s, out),
-                TimeUnit::Nanosecond => convert::<TimestampNanosecondType>(a, |v| v as f64 / d, s, out),
+                TimeUnit::Millisecond => {
+                    convert::<TimestampMillisecondType>(a, |v| v as f64 / d, s, out)
+                }
+                TimeUnit::Microsecond => {
+                    convert::<TimestampMicrosecondType>(a, |v| v as f64 / d, s, out)
+                }
+                TimeUnit::Nanosecond => {
+                    convert::<TimestampNanosecondType>(a, |v| v as f64 / d, s, out)
+                }
             }
         }
         Duration(u) => {
             let d = unit_per_second(u);
             match u {
                 TimeUnit::Second => convert::<DurationSecondType>(a, |v| v as f64 / d, s, out),
-                TimeUnit::Millisecond => convert::<DurationMillisecondType>(a, |v| v as f64 / d, s, out),
-                TimeUnit::Microsecond => convert::<DurationMicrosecondType>(a, |v| v as f64 / d, s, out),
-                TimeUnit::Nanosecond => convert::<DurationNanosecondType>(a, |v| v as f64 / d, s, out),
+                TimeUnit::Millisecond => {
+                    convert::<DurationMillisecondType>(a, |v| v as f64 / d, s, out)
+                }
+                TimeUnit::Microsecond => {
+                    convert::<DurationMicrosecondType>(a, |v| v as f64 / d, s, out)
+                }
+                TimeUnit::Nanosecond => {
+                    convert::<DurationNanosecondType>(a, |v| v as f64 / d, s, out)
+                }
             }
         }
         Time32(TimeUnit::Second) => convert::<Time32SecondType>(a, |v| v as f64, s, out),
         Time32(_) => convert::<Time32MillisecondType>(a, |v| v as f64 / 1e3, s, out),
-        Time64(TimeUnit::Microsecond) => convert::<Time64MicrosecondType>(a, |v| v as f64 / 1e6, s, out),
+        Time64(TimeUnit::Microsecond) => {
+            convert::<Time64MicrosecondType>(a, |v| v as f64 / 1e6, s, out)
+        }
         Time64(_) => convert::<Time64NanosecondType>(a, |v| v as f64 / 1e9, s, out),
         Boolean => {
             let b = a.as_boolean();
@@ -117,7 +147,12 @@ pub fn extract_numeric(column: &str, a: &dyn Array, out: &mut Vec<f64>) -> Resul
             s.extend(b.values().iter().map(|v| if v { 1.0 } else { 0.0 }));
             extract_f64(s, b.nulls(), out)
         }
-        other => return Err(Error::UnsupportedType { column: column.to_string(), data_type: other.clone() }),
+        other => {
+            return Err(Error::UnsupportedType {
+                column: column.to_string(),
+                data_type: other.clone(),
+            })
+        }
     })
 }
 
@@ -189,7 +224,12 @@ impl CategoryCounts {
                 UInt16 => self.count_dict::<UInt16Type>(a, column, limit)?,
                 UInt32 => self.count_dict::<UInt32Type>(a, column, limit)?,
                 UInt64 => self.count_dict::<UInt64Type>(a, column, limit)?,
-                _ => return Err(Error::UnsupportedType { column: column.into(), data_type: a.data_type().clone() }),
+                _ => {
+                    return Err(Error::UnsupportedType {
+                        column: column.into(),
+                        data_type: a.data_type().clone(),
+                    })
+                }
             },
             Float16 | Float32 | Float64 => {
                 let mut vals = Vec::new();
@@ -220,7 +260,12 @@ impl CategoryCounts {
                     self.add_str(&k, c);
                 }
             }
-            other => return Err(Error::UnsupportedType { column: column.into(), data_type: other.clone() }),
+            other => {
+                return Err(Error::UnsupportedType {
+                    column: column.into(),
+                    data_type: other.clone(),
+                })
+            }
         }
         if self.counts.len() > limit {
             return Err(too_many(column, limit));
@@ -228,7 +273,12 @@ impl CategoryCounts {
         Ok(())
     }
 
-    fn count_strs<'a>(&mut self, it: impl Iterator<Item = Option<&'a str>>, limit: usize, column: &str) -> Result<()> {
+    fn count_strs<'a>(
+        &mut self,
+        it: impl Iterator<Item = Option<&'a str>>,
+        limit: usize,
+        column: &str,
+    ) -> Result<()> {
         let mut local: HashMap<&str, u64, ahash::RandomState> = HashMap::default();
         for s in it.flatten() {
             *local.entry(s).or_insert(0) += 1;
@@ -242,7 +292,12 @@ impl CategoryCounts {
         Ok(())
     }
 
-    fn count_dict<K: ArrowDictionaryKeyType>(&mut self, a: &dyn Array, column: &str, limit: usize) -> Result<()> {
+    fn count_dict<K: ArrowDictionaryKeyType>(
+        &mut self,
+        a: &dyn Array,
+        column: &str,
+        limit: usize,
+    ) -> Result<()> {
         let d = a.as_dictionary::<K>();
         let keys = d.keys();
         let values = d.values();
@@ -292,9 +347,10 @@ impl CategoryCounts {
     }
 }
 
-
 fn too_many(column: &str, limit: usize) -> Error {
-    Error::InvalidConfig(format!("column '{column}' has more than {limit} categories (max_categories)"))
+    Error::InvalidConfig(format!(
+        "column '{column}' has more than {limit} categories (max_categories)"
+    ))
 }
 
 /// A formatter for integer-like and temporal arrays as category labels.

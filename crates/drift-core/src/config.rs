@@ -8,7 +8,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A statistical test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum TestKind {
     /// Two-sample Kolmogorov–Smirnov (numeric).
@@ -42,20 +54,24 @@ impl TestKind {
             "wasserstein" | "w1" => Ok(TestKind::Wasserstein),
             "psi" => Ok(TestKind::Psi),
             "chi2" | "chisquare" => Ok(TestKind::Chi2),
-            o => Err(Error::InvalidConfig(format!("unknown test '{o}' (expected ks, wasserstein, psi or chi2)"))),
+            o => Err(Error::InvalidConfig(format!(
+                "unknown test '{o}' (expected ks, wasserstein, psi or chi2)"
+            ))),
         }
     }
     /// Whether the test applies to a column kind.
     pub fn applies_to(self, kind: ColumnKind) -> bool {
         match kind {
-            ColumnKind::Numeric => matches!(self, TestKind::Ks | TestKind::Wasserstein | TestKind::Psi),
+            ColumnKind::Numeric => {
+                matches!(self, TestKind::Ks | TestKind::Wasserstein | TestKind::Psi)
+            }
             ColumnKind::Categorical => matches!(self, TestKind::Chi2 | TestKind::Psi),
         }
     }
 }
 
 /// How a column's values are treated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ColumnKind {
     /// Ordered values widened to f64.
@@ -65,7 +81,9 @@ pub enum ColumnKind {
 }
 
 /// Multiple-testing correction over the p-value tests of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Correction {
     /// None (default).
@@ -79,7 +97,9 @@ pub enum Correction {
 }
 
 /// Which test decides whether a column drifted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
     /// Evidently's rule: with ≤ `auto_max_pvalue_rows` valid reference values
@@ -103,7 +123,7 @@ pub enum Decision {
 }
 
 /// Settings of one test.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TestSettings {
     /// Drift threshold: p < threshold for ks/chi2; statistic ≥ threshold for
@@ -120,12 +140,16 @@ pub struct TestSettings {
 
 impl TestSettings {
     fn new(threshold: f64, warn: Option<f64>) -> Self {
-        TestSettings { threshold, warn, min_effect: None }
+        TestSettings {
+            threshold,
+            warn,
+            min_effect: None,
+        }
     }
 }
 
 /// Per-column overrides.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ColumnConfig {
     /// Treat the column as this kind.
@@ -155,7 +179,7 @@ pub struct ColumnConfig {
 }
 
 /// The whole run configuration. `Config::default()` is design.md's defaults.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Tests run on numeric columns.
@@ -253,17 +277,28 @@ impl Config {
     pub fn validate(&self) -> Result<()> {
         let p_ok = |name: &str, s: &TestSettings| -> Result<()> {
             if !(s.threshold > 0.0 && s.threshold <= 1.0) {
-                return Err(Error::InvalidConfig(format!("{name}.threshold must be a p-value in (0, 1], got {}", s.threshold)));
+                return Err(Error::InvalidConfig(format!(
+                    "{name}.threshold must be a p-value in (0, 1], got {}",
+                    s.threshold
+                )));
             }
             Ok(())
         };
         let d_ok = |name: &str, s: &TestSettings| -> Result<()> {
             if !(s.threshold.is_finite() && s.threshold >= 0.0) {
-                return Err(Error::InvalidConfig(format!("{name}.threshold must be a finite number ≥ 0, got {}", s.threshold)));
+                return Err(Error::InvalidConfig(format!(
+                    "{name}.threshold must be a finite number ≥ 0, got {}",
+                    s.threshold
+                )));
             }
             Ok(())
         };
-        let check_all = |prefix: &str, ks: Option<&TestSettings>, w: Option<&TestSettings>, psi: Option<&TestSettings>, chi2: Option<&TestSettings>| -> Result<()> {
+        let check_all = |prefix: &str,
+                         ks: Option<&TestSettings>,
+                         w: Option<&TestSettings>,
+                         psi: Option<&TestSettings>,
+                         chi2: Option<&TestSettings>|
+         -> Result<()> {
             if let Some(s) = ks {
                 p_ok(&format!("{prefix}ks"), s)?;
             }
@@ -281,7 +316,9 @@ impl Config {
                     for (what, v) in [("warn", s.warn), ("min_effect", s.min_effect)] {
                         if let Some(v) = v {
                             if !(v.is_finite() && v >= 0.0) {
-                                return Err(Error::InvalidConfig(format!("{prefix}{n}.{what} must be a finite number ≥ 0, got {v}")));
+                                return Err(Error::InvalidConfig(format!(
+                                    "{prefix}{n}.{what} must be a finite number ≥ 0, got {v}"
+                                )));
                             }
                         }
                     }
@@ -289,33 +326,70 @@ impl Config {
             }
             Ok(())
         };
-        check_all("", Some(&self.ks), Some(&self.wasserstein), Some(&self.psi), Some(&self.chi2))?;
+        check_all(
+            "",
+            Some(&self.ks),
+            Some(&self.wasserstein),
+            Some(&self.psi),
+            Some(&self.chi2),
+        )?;
         if self.psi_bins < 2 || self.psi_bins > 1000 {
-            return Err(Error::InvalidConfig(format!("psi_bins must be in 2..=1000, got {}", self.psi_bins)));
+            return Err(Error::InvalidConfig(format!(
+                "psi_bins must be in 2..=1000, got {}",
+                self.psi_bins
+            )));
         }
         if !(self.drift_share > 0.0 && self.drift_share <= 1.0) {
-            return Err(Error::InvalidConfig(format!("drift_share must be in (0, 1], got {}", self.drift_share)));
+            return Err(Error::InvalidConfig(format!(
+                "drift_share must be in (0, 1], got {}",
+                self.drift_share
+            )));
         }
-        for (k, v) in [("missing_share_threshold", self.missing_share_threshold), ("unseen_share_threshold", self.unseen_share_threshold)] {
+        for (k, v) in [
+            ("missing_share_threshold", self.missing_share_threshold),
+            ("unseen_share_threshold", self.unseen_share_threshold),
+        ] {
             if !(0.0..=1.0).contains(&v) {
-                return Err(Error::InvalidConfig(format!("{k} must be in [0, 1], got {v}")));
+                return Err(Error::InvalidConfig(format!(
+                    "{k} must be in [0, 1], got {v}"
+                )));
             }
         }
-        if self.max_categories == 0 || self.plot_bins == 0 || self.plot_bins > 1000 || self.top_categories > 10_000 {
-            return Err(Error::InvalidConfig("max_categories must be > 0, plot_bins in 1..=1000, top_categories ≤ 10000".into()));
+        if self.max_categories == 0
+            || self.plot_bins == 0
+            || self.plot_bins > 1000
+            || self.top_categories > 10_000
+        {
+            return Err(Error::InvalidConfig(
+                "max_categories must be > 0, plot_bins in 1..=1000, top_categories ≤ 10000".into(),
+            ));
         }
-        for (kind, tests) in [(ColumnKind::Numeric, &self.numeric_tests), (ColumnKind::Categorical, &self.categorical_tests)] {
+        for (kind, tests) in [
+            (ColumnKind::Numeric, &self.numeric_tests),
+            (ColumnKind::Categorical, &self.categorical_tests),
+        ] {
             for t in tests {
                 if !t.applies_to(kind) {
-                    return Err(Error::InvalidConfig(format!("test '{}' does not apply to {:?} columns", t.name(), kind).to_lowercase()));
+                    return Err(Error::InvalidConfig(
+                        format!("test '{}' does not apply to {:?} columns", t.name(), kind)
+                            .to_lowercase(),
+                    ));
                 }
             }
         }
         for (name, c) in &self.columns {
-            check_all(&format!("columns.{name}."), c.ks.as_ref(), c.wasserstein.as_ref(), c.psi.as_ref(), c.chi2.as_ref())?;
+            check_all(
+                &format!("columns.{name}."),
+                c.ks.as_ref(),
+                c.wasserstein.as_ref(),
+                c.psi.as_ref(),
+                c.chi2.as_ref(),
+            )?;
             if let Some(b) = c.psi_bins {
                 if !(2..=1000).contains(&b) {
-                    return Err(Error::InvalidConfig(format!("columns.{name}.psi_bins must be in 2..=1000, got {b}")));
+                    return Err(Error::InvalidConfig(format!(
+                        "columns.{name}.psi_bins must be in 2..=1000, got {b}"
+                    )));
                 }
             }
         }
@@ -372,6 +446,9 @@ impl Config {
 
     /// A statement of the dataset rule.
     pub fn dataset_rule_description(&self) -> String {
-        format!("dataset drift when the share of drifted columns among tested columns is >= {}", self.drift_share)
+        format!(
+            "dataset drift when the share of drifted columns among tested columns is >= {}",
+            self.drift_share
+        )
     }
 }

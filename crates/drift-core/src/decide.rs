@@ -68,14 +68,20 @@ fn decide_column(c: &mut ColumnReport, config: &Config) {
         return;
     }
     let kind = c.kind.unwrap_or(ColumnKind::Numeric);
-    let rule = config.columns.get(&c.name).and_then(|o| o.decision).unwrap_or(config.decision);
+    let rule = config
+        .columns
+        .get(&c.name)
+        .and_then(|o| o.decision)
+        .unwrap_or(config.decision);
     let specific = match rule {
-        Decision::Auto => Some(match (kind, c.reference.valid <= config.auto_max_pvalue_rows) {
-            (ColumnKind::Numeric, true) => TestKind::Ks,
-            (ColumnKind::Numeric, false) => TestKind::Wasserstein,
-            (ColumnKind::Categorical, true) => TestKind::Chi2,
-            (ColumnKind::Categorical, false) => TestKind::Psi,
-        }),
+        Decision::Auto => Some(
+            match (kind, c.reference.valid <= config.auto_max_pvalue_rows) {
+                (ColumnKind::Numeric, true) => TestKind::Ks,
+                (ColumnKind::Numeric, false) => TestKind::Wasserstein,
+                (ColumnKind::Categorical, true) => TestKind::Chi2,
+                (ColumnKind::Categorical, false) => TestKind::Psi,
+            },
+        ),
         Decision::Ks => Some(TestKind::Ks),
         Decision::Wasserstein => Some(TestKind::Wasserstein),
         Decision::Psi => Some(TestKind::Psi),
@@ -109,7 +115,12 @@ fn decide_column(c: &mut ColumnReport, config: &Config) {
 /// Builds the final report: applies the correction over all ks/chi2
 /// p-values, each test's threshold, each column's decision rule, and the
 /// dataset rule.
-pub fn finalize(mut columns: Vec<ColumnReport>, schema: SchemaFindings, inputs: Inputs, config: &Config) -> Report {
+pub fn finalize(
+    mut columns: Vec<ColumnReport>,
+    schema: SchemaFindings,
+    inputs: Inputs,
+    config: &Config,
+) -> Report {
     if config.correction != Correction::None {
         let mut slots = Vec::new();
         let mut ps = Vec::new();
@@ -131,10 +142,25 @@ pub fn finalize(mut columns: Vec<ColumnReport>, schema: SchemaFindings, inputs: 
         }
         decide_column(c, config);
     }
-    let tested = columns.iter().filter(|c| matches!(c.status, ColumnStatus::Drift | ColumnStatus::Warn | ColumnStatus::Ok)).count() as u64;
+    let tested = columns
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.status,
+                ColumnStatus::Drift | ColumnStatus::Warn | ColumnStatus::Ok
+            )
+        })
+        .count() as u64;
     let drifted = columns.iter().filter(|c| c.drift).count() as u64;
-    let warned = columns.iter().filter(|c| c.status == ColumnStatus::Warn).count() as u64;
-    let share = if tested == 0 { 0.0 } else { drifted as f64 / tested as f64 };
+    let warned = columns
+        .iter()
+        .filter(|c| c.status == ColumnStatus::Warn)
+        .count() as u64;
+    let share = if tested == 0 {
+        0.0
+    } else {
+        drifted as f64 / tested as f64
+    };
     let dataset_drift = tested > 0 && share >= config.drift_share;
     let status = if tested == 0 {
         RunStatus::NothingTested
@@ -163,6 +189,8 @@ pub fn finalize(mut columns: Vec<ColumnReport>, schema: SchemaFindings, inputs: 
         },
         columns,
         schema,
-        settings: Settings { config: config.clone() },
+        settings: Settings {
+            config: config.clone(),
+        },
     }
 }

@@ -41,5 +41,7 @@ pub mod stats;
 
 pub use config::{ColumnKind, Config, Correction, Decision, TestKind, TestSettings};
 pub use error::{Error, Result};
-pub use profile::{compare, compare_column, plan_columns, ColumnPlan, ColumnProfile, CurrentSide, Reference};
+pub use profile::{
+    compare, compare_column, plan_columns, ColumnPlan, ColumnProfile, CurrentSide, Reference,
+};
 pub use report::Report;

@@ -19,7 +19,10 @@ use crate::kernels::sort::sort_f64;
 use crate::report::*;
 use crate::stats::chi2::chi2_homogeneity;
 use crate::stats::ks::ks_from_numerator;
-use crate::stats::psi::{distinct_sorted, distinct_union_counts, histogram_sorted, psi_from_counts, quantile_edges, sturges_edges, PsiBinning, ZeroFill};
+use crate::stats::psi::{
+    distinct_sorted, distinct_union_counts, histogram_sorted, psi_from_counts, quantile_edges,
+    sturges_edges, PsiBinning, ZeroFill,
+};
 use crate::stats::wasserstein::normalized;
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Schema};
@@ -82,7 +85,12 @@ pub enum CurrentSide {
 
 impl CurrentSide {
     /// Extracts the current side of a column of kind `kind`.
-    pub fn prepare(name: &str, arrays: &[ArrayRef], kind: ColumnKind, config: &Config) -> CurrentSide {
+    pub fn prepare(
+        name: &str,
+        arrays: &[ArrayRef],
+        kind: ColumnKind,
+        config: &Config,
+    ) -> CurrentSide {
         match kind {
             ColumnKind::Numeric => {
                 let (mut v, mut c) = (Vec::new(), Counts::default());
@@ -109,7 +117,9 @@ impl CurrentSide {
     }
     fn counts(&self) -> Counts {
         match self {
-            CurrentSide::Numeric(_, c) | CurrentSide::Categorical(_, c) | CurrentSide::Failed(_, c) => *c,
+            CurrentSide::Numeric(_, c)
+            | CurrentSide::Categorical(_, c)
+            | CurrentSide::Failed(_, c) => *c,
         }
     }
 }
@@ -117,11 +127,25 @@ impl CurrentSide {
 impl ColumnProfile {
     /// Fits one reference column from its arrays (any number, any sizes,
     /// sliced arrays included).
-    pub fn fit(name: &str, dtype: &DataType, arrays: &[ArrayRef], kind: ColumnKind, config: &Config) -> ColumnProfile {
+    pub fn fit(
+        name: &str,
+        dtype: &DataType,
+        arrays: &[ArrayRef],
+        kind: ColumnKind,
+        config: &Config,
+    ) -> ColumnProfile {
         let resolved = config.resolve(name, kind);
-        let mut p = ColumnProfile { name: name.to_string(), dtype: dtype.clone(), kind: Some(kind), counts: Counts::default(), data: ProfileData::Skipped(String::new()) };
+        let mut p = ColumnProfile {
+            name: name.to_string(),
+            dtype: dtype.clone(),
+            kind: Some(kind),
+            counts: Counts::default(),
+            data: ProfileData::Skipped(String::new()),
+        };
         if !supports(dtype, kind) {
-            p.data = ProfileData::Skipped(format!("type {dtype} cannot be tested as {kind:?}").to_lowercase());
+            p.data = ProfileData::Skipped(
+                format!("type {dtype} cannot be tested as {kind:?}").to_lowercase(),
+            );
             return p;
         }
         match CurrentSide::prepare(name, arrays, kind, config) {
@@ -131,10 +155,21 @@ impl ColumnProfile {
                     (Some(&lo), Some(&hi)) => Moments::with_range(&sorted, lo, hi),
                     _ => Moments::default(),
                 };
-                let psi_edges = if sorted.is_empty() { Vec::new() } else { quantile_edges(&sorted, resolved.psi_bins) };
+                let psi_edges = if sorted.is_empty() {
+                    Vec::new()
+                } else {
+                    quantile_edges(&sorted, resolved.psi_bins)
+                };
                 let psi_counts = bin_counts_sorted(&sorted, &psi_edges);
                 let distinct = distinct_sorted(&sorted);
-                p.data = ProfileData::Numeric(NumericProfile { sorted, moments, distinct, psi_edges, psi_counts, index: OnceLock::new() });
+                p.data = ProfileData::Numeric(NumericProfile {
+                    sorted,
+                    moments,
+                    distinct,
+                    psi_edges,
+                    psi_counts,
+                    index: OnceLock::new(),
+                });
             }
             CurrentSide::Categorical(counts, c) => {
                 p.counts = c;
@@ -150,12 +185,23 @@ impl ColumnProfile {
 
     /// A skipped column with a reason.
     pub fn skipped(name: &str, dtype: &DataType, reason: String) -> ColumnProfile {
-        ColumnProfile { name: name.into(), dtype: dtype.clone(), kind: natural_kind(dtype), counts: Counts::default(), data: ProfileData::Skipped(reason) }
+        ColumnProfile {
+            name: name.into(),
+            dtype: dtype.clone(),
+            kind: natural_kind(dtype),
+            counts: Counts::default(),
+            data: ProfileData::Skipped(reason),
+        }
     }
 
     /// Compares a prepared current side against this fitted column. Test
     /// outcomes (drift flags) are filled in by the report's decision pass.
-    pub fn compare_prepared(&self, current: &CurrentSide, current_dtype: &DataType, config: &Config) -> ColumnReport {
+    pub fn compare_prepared(
+        &self,
+        current: &CurrentSide,
+        current_dtype: &DataType,
+        config: &Config,
+    ) -> ColumnReport {
         let mut r = ColumnReport {
             name: self.name.clone(),
             kind: self.kind,
@@ -201,7 +247,10 @@ impl ColumnProfile {
                     return no_data(r);
                 }
                 let (n, m) = (p.sorted.len() as u64, cur.len() as u64);
-                let needs_ecdf = resolved.tests.iter().any(|t| matches!(t, TestKind::Ks | TestKind::Wasserstein));
+                let needs_ecdf = resolved
+                    .tests
+                    .iter()
+                    .any(|t| matches!(t, TestKind::Ks | TestKind::Wasserstein));
                 let e = needs_ecdf.then(|| self.ecdf(p, cur));
                 for &t in &resolved.tests {
                     let s = resolved.settings(t);
@@ -229,7 +278,8 @@ impl ColumnProfile {
                             }
                         }
                         TestKind::Psi => {
-                            let (psi, info) = numeric_psi(p, cur, config.psi_binning, resolved.psi_bins);
+                            let (psi, info) =
+                                numeric_psi(p, cur, config.psi_binning, resolved.psi_bins);
                             tr.statistic = finite(psi);
                             tr.binning = Some(info);
                         }
@@ -243,7 +293,14 @@ impl ColumnProfile {
                 r.signals.push(missing_signal);
                 let (cats, rc, cc) = union_counts(&p.counts, cur);
                 if cats.len() > config.max_categories {
-                    return skip(r, format!("{} categories in the union exceed max_categories = {}", cats.len(), config.max_categories));
+                    return skip(
+                        r,
+                        format!(
+                            "{} categories in the union exceed max_categories = {}",
+                            cats.len(),
+                            config.max_categories
+                        ),
+                    );
                 }
                 r.reference.distinct = Some(p.counts.len() as u64);
                 r.current.distinct = Some(cur.len() as u64);
@@ -254,7 +311,12 @@ impl ColumnProfile {
                 if rt == 0 || ct == 0 {
                     return no_data(r);
                 }
-                let unseen: u64 = rc.iter().zip(&cc).filter(|(r, _)| **r == 0).map(|(_, c)| *c).sum();
+                let unseen: u64 = rc
+                    .iter()
+                    .zip(&cc)
+                    .filter(|(r, _)| **r == 0)
+                    .map(|(_, c)| *c)
+                    .sum();
                 r.signals.push(Signal {
                     signal: "unseen_categories_share".into(),
                     reference: 0.0,
@@ -281,7 +343,12 @@ impl ColumnProfile {
                                 PsiBinning::Evidently => ZeroFill::Evidently,
                             };
                             tr.statistic = finite(psi_from_counts(&rc, &cc, fill));
-                            tr.binning = Some(PsiBinningInfo { mode: config.psi_binning, bins_by: "values".into(), bins: cats.len() as u64, edges: None });
+                            tr.binning = Some(PsiBinningInfo {
+                                mode: config.psi_binning,
+                                bins_by: "values".into(),
+                                bins: cats.len() as u64,
+                                edges: None,
+                            });
                         }
                         _ => continue,
                     }
@@ -330,15 +397,27 @@ fn no_data(mut r: ColumnReport) -> ColumnReport {
         (0, _) => "the reference has",
         _ => "the current data has",
     };
-    r.reason = Some(format!("{side} no valid values (all null, NaN or infinite)"));
+    r.reason = Some(format!(
+        "{side} no valid values (all null, NaN or infinite)"
+    ));
     r
 }
 
-fn numeric_psi(p: &NumericProfile, cur: &[f64], mode: PsiBinning, bins: usize) -> (f64, PsiBinningInfo) {
+fn numeric_psi(
+    p: &NumericProfile,
+    cur: &[f64],
+    mode: PsiBinning,
+    bins: usize,
+) -> (f64, PsiBinningInfo) {
     match mode {
         PsiBinning::Quantile => {
             let cc = bin_counts_sorted(cur, &p.psi_edges);
-            let info = PsiBinningInfo { mode, bins_by: "edges".into(), bins: cc.len() as u64, edges: Some(p.psi_edges.clone()) };
+            let info = PsiBinningInfo {
+                mode,
+                bins_by: "edges".into(),
+                bins: cc.len() as u64,
+                edges: Some(p.psi_edges.clone()),
+            };
             let _ = bins;
             (psi_from_counts(&p.psi_counts, &cc, ZeroFill::Fixed), info)
         }
@@ -349,11 +428,21 @@ fn numeric_psi(p: &NumericProfile, cur: &[f64], mode: PsiBinning, bins: usize) -
                 let edges = sturges_edges(lo, hi, (p.sorted.len() + cur.len()) as u64);
                 let rc = histogram_sorted(&p.sorted, &edges);
                 let cc = histogram_sorted(cur, &edges);
-                let info = PsiBinningInfo { mode, bins_by: "edges".into(), bins: rc.len() as u64, edges: Some(edges) };
+                let info = PsiBinningInfo {
+                    mode,
+                    bins_by: "edges".into(),
+                    bins: rc.len() as u64,
+                    edges: Some(edges),
+                };
                 (psi_from_counts(&rc, &cc, ZeroFill::Evidently), info)
             } else {
                 let (v, rc, cc) = distinct_union_counts(&p.sorted, cur);
-                let info = PsiBinningInfo { mode, bins_by: "values".into(), bins: v.len() as u64, edges: None };
+                let info = PsiBinningInfo {
+                    mode,
+                    bins_by: "values".into(),
+                    bins: v.len() as u64,
+                    edges: None,
+                };
                 (psi_from_counts(&rc, &cc, ZeroFill::Evidently), info)
             }
         }
@@ -383,7 +472,13 @@ fn union_counts(a: &[(String, u64)], b: &[(String, u64)]) -> (Vec<String>, Vec<u
 fn top(counts: &[(String, u64)], k: usize) -> Vec<CategoryCount> {
     let mut v: Vec<&(String, u64)> = counts.iter().collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    v.into_iter().take(k).map(|(s, c)| CategoryCount { value: s.clone(), count: *c }).collect()
+    v.into_iter()
+        .take(k)
+        .map(|(s, c)| CategoryCount {
+            value: s.clone(),
+            count: *c,
+        })
+        .collect()
 }
 
 fn numeric_plot(a: &[f64], b: &[f64], bins: usize) -> Plot {
@@ -392,15 +487,39 @@ fn numeric_plot(a: &[f64], b: &[f64], bins: usize) -> Plot {
     let edges: Vec<f64> = if lo == hi {
         vec![lo - 0.5, hi + 0.5]
     } else {
-        let mut e: Vec<f64> = (0..=bins).map(|k| lo + (hi - lo) * (k as f64 / bins as f64)).collect();
+        let mut e: Vec<f64> = (0..=bins)
+            .map(|k| lo + (hi - lo) * (k as f64 / bins as f64))
+            .collect();
         e[bins] = hi;
         e
     };
-    let share = |s: &[f64]| -> Vec<f64> { histogram_sorted(s, &edges).into_iter().map(|c| c as f64 / s.len() as f64).collect() };
+    let share = |s: &[f64]| -> Vec<f64> {
+        histogram_sorted(s, &edges)
+            .into_iter()
+            .map(|c| c as f64 / s.len() as f64)
+            .collect()
+    };
     let pts = 128usize;
-    let xs: Vec<f64> = if lo == hi { vec![lo] } else { (0..=pts).map(|k| lo + (hi - lo) * (k as f64 / pts as f64)).collect() };
-    let ecdf = |s: &[f64]| -> Vec<f64> { xs.iter().map(|&x| s.partition_point(|&v| v <= x) as f64 / s.len() as f64).collect() };
-    Plot::Numeric { reference: share(a), current: share(b), ecdf_reference: ecdf(a), ecdf_current: ecdf(b), ecdf_x: xs, edges }
+    let xs: Vec<f64> = if lo == hi {
+        vec![lo]
+    } else {
+        (0..=pts)
+            .map(|k| lo + (hi - lo) * (k as f64 / pts as f64))
+            .collect()
+    };
+    let ecdf = |s: &[f64]| -> Vec<f64> {
+        xs.iter()
+            .map(|&x| s.partition_point(|&v| v <= x) as f64 / s.len() as f64)
+            .collect()
+    };
+    Plot::Numeric {
+        reference: share(a),
+        current: share(b),
+        ecdf_reference: ecdf(a),
+        ecdf_current: ecdf(b),
+        ecdf_x: xs,
+        edges,
+    }
 }
 
 fn categorical_plot(cats: &[String], rc: &[u64], cc: &[u64], k: usize) -> Plot {
@@ -408,12 +527,24 @@ fn categorical_plot(cats: &[String], rc: &[u64], cc: &[u64], k: usize) -> Plot {
     let ct = cc.iter().sum::<u64>().max(1) as f64;
     let mut idx: Vec<usize> = (0..cats.len()).collect();
     let weight = |i: usize| rc[i] as f64 / rt + cc[i] as f64 / ct;
-    idx.sort_by(|&x, &y| weight(y).total_cmp(&weight(x)).then_with(|| cats[x].cmp(&cats[y])));
+    idx.sort_by(|&x, &y| {
+        weight(y)
+            .total_cmp(&weight(x))
+            .then_with(|| cats[x].cmp(&cats[y]))
+    });
     let keep = &idx[..idx.len().min(k)];
     let r: Vec<f64> = keep.iter().map(|&i| rc[i] as f64 / rt).collect();
     let c: Vec<f64> = keep.iter().map(|&i| cc[i] as f64 / ct).collect();
-    let other = ((1.0 - r.iter().sum::<f64>()).max(0.0), (1.0 - c.iter().sum::<f64>()).max(0.0));
-    Plot::Categorical { categories: keep.iter().map(|&i| cats[i].clone()).collect(), reference: r, current: c, other }
+    let other = (
+        (1.0 - r.iter().sum::<f64>()).max(0.0),
+        (1.0 - c.iter().sum::<f64>()).max(0.0),
+    );
+    Plot::Categorical {
+        categories: keep.iter().map(|&i| cats[i].clone()).collect(),
+        reference: r,
+        current: c,
+        other,
+    }
 }
 
 /// How each column is to be compared, after aligning the two schemas.
@@ -432,10 +563,20 @@ pub struct ColumnPlan {
 /// Aligns two schemas by column name: columns compared (reference order),
 /// and the schema findings. Unknown names in `include`, `exclude` or the
 /// per-column settings are an error, as is having no column in common.
-pub fn plan_columns(reference: &Schema, current: &Schema, config: &Config) -> Result<(Vec<ColumnPlan>, SchemaFindings)> {
+pub fn plan_columns(
+    reference: &Schema,
+    current: &Schema,
+    config: &Config,
+) -> Result<(Vec<ColumnPlan>, SchemaFindings)> {
     config.validate()?;
-    let known = |n: &str| reference.field_with_name(n).is_ok() || current.field_with_name(n).is_ok();
-    for n in config.include.iter().chain(&config.exclude).chain(config.columns.keys()) {
+    let known =
+        |n: &str| reference.field_with_name(n).is_ok() || current.field_with_name(n).is_ok();
+    for n in config
+        .include
+        .iter()
+        .chain(&config.exclude)
+        .chain(config.columns.keys())
+    {
         if !known(n) {
             return Err(Error::UnknownColumn(n.clone()));
         }
@@ -448,20 +589,36 @@ pub fn plan_columns(reference: &Schema, current: &Schema, config: &Config) -> Re
             findings.only_in_reference.push(name.clone());
             continue;
         };
-        if (!config.include.is_empty() && !config.include.contains(name)) || config.exclude.contains(name) {
+        if (!config.include.is_empty() && !config.include.contains(name))
+            || config.exclude.contains(name)
+        {
             continue;
         }
         let (rt, ct) = (f.data_type().clone(), cf.data_type().clone());
         let kind = match config.kind_override(name).or_else(|| natural_kind(&rt)) {
-            None => Err(format!("type {rt} is not supported (nested, binary and null types cannot be tested)")),
-            Some(k) if !supports(&rt, k) => Err(format!("type {rt} cannot be tested as {k:?}").to_lowercase()),
+            None => Err(format!(
+                "type {rt} is not supported (nested, binary and null types cannot be tested)"
+            )),
+            Some(k) if !supports(&rt, k) => {
+                Err(format!("type {rt} cannot be tested as {k:?}").to_lowercase())
+            }
             Some(k) if !supports(&ct, k) => Err(format!("type changed from {rt} to {ct}")),
             Some(k) => Ok(k),
         };
         if rt != ct {
-            findings.type_changes.push(TypeChange { column: name.clone(), reference: rt.to_string(), current: ct.to_string(), compatible: kind.is_ok() });
+            findings.type_changes.push(TypeChange {
+                column: name.clone(),
+                reference: rt.to_string(),
+                current: ct.to_string(),
+                compatible: kind.is_ok(),
+            });
         }
-        plans.push(ColumnPlan { name: name.clone(), reference_type: rt, current_type: ct, kind });
+        plans.push(ColumnPlan {
+            name: name.clone(),
+            reference_type: rt,
+            current_type: ct,
+            kind,
+        });
     }
     for f in current.fields() {
         if reference.field_with_name(f.name()).is_err() {
@@ -469,17 +626,22 @@ pub fn plan_columns(reference: &Schema, current: &Schema, config: &Config) -> Re
         }
     }
     if plans.is_empty() {
-        return Err(Error::EmptyInput(if findings.only_in_reference.is_empty() && findings.only_in_current.is_empty() {
-            "no columns to compare".into()
-        } else {
-            "the two inputs have no columns in common (after --columns/--exclude)".into()
-        }));
+        return Err(Error::EmptyInput(
+            if findings.only_in_reference.is_empty() && findings.only_in_current.is_empty() {
+                "no columns to compare".into()
+            } else {
+                "the two inputs have no columns in common (after --columns/--exclude)".into()
+            },
+        ));
     }
     Ok((plans, findings))
 }
 
 fn column_arrays(batches: &[RecordBatch], name: &str) -> Vec<ArrayRef> {
-    batches.iter().filter_map(|b| b.column_by_name(name).cloned()).collect()
+    batches
+        .iter()
+        .filter_map(|b| b.column_by_name(name).cloned())
+        .collect()
 }
 
 fn total_rows(batches: &[RecordBatch]) -> u64 {
@@ -511,7 +673,10 @@ impl Reference {
     /// ```
     pub fn fit(batches: &[RecordBatch], config: &Config) -> Result<Reference> {
         config.validate()?;
-        let schema = batches.first().map(|b| b.schema()).ok_or_else(|| Error::EmptyInput("no reference batches".into()))?;
+        let schema = batches
+            .first()
+            .map(|b| b.schema())
+            .ok_or_else(|| Error::EmptyInput("no reference batches".into()))?;
         let columns = schema
             .fields()
             .par_iter()
@@ -523,7 +688,13 @@ impl Reference {
                 }
             })
             .collect();
-        Ok(Reference { schema, columns, rows: total_rows(batches), config: config.clone(), path: None })
+        Ok(Reference {
+            schema,
+            columns,
+            rows: total_rows(batches),
+            config: config.clone(),
+            path: None,
+        })
     }
 
     /// Records where the reference came from (shown in reports).
@@ -540,24 +711,57 @@ impl Reference {
     /// Compares current batches against the fitted reference. Never
     /// re-reads or re-sorts the reference.
     pub fn compare(&self, current: &[RecordBatch]) -> Result<Report> {
-        let cur_schema = current.first().map(|b| b.schema()).ok_or_else(|| Error::EmptyInput("no current batches".into()))?;
+        let cur_schema = current
+            .first()
+            .map(|b| b.schema())
+            .ok_or_else(|| Error::EmptyInput("no current batches".into()))?;
         let (plans, findings) = plan_columns(&self.schema, &cur_schema, &self.config)?;
         let columns: Vec<ColumnReport> = plans
             .par_iter()
             .map(|plan| {
                 let Some(profile) = self.columns.iter().find(|c| c.name == plan.name) else {
-                    return ColumnProfile::skipped(&plan.name, &plan.reference_type, "not fitted".into()).compare_prepared(&CurrentSide::Failed("not fitted".into(), Counts::default()), &plan.current_type, &self.config);
+                    return ColumnProfile::skipped(
+                        &plan.name,
+                        &plan.reference_type,
+                        "not fitted".into(),
+                    )
+                    .compare_prepared(
+                        &CurrentSide::Failed("not fitted".into(), Counts::default()),
+                        &plan.current_type,
+                        &self.config,
+                    );
                 };
                 match &plan.kind {
                     Ok(k) => {
-                        let cur = CurrentSide::prepare(&plan.name, &column_arrays(current, &plan.name), *k, &self.config);
+                        let cur = CurrentSide::prepare(
+                            &plan.name,
+                            &column_arrays(current, &plan.name),
+                            *k,
+                            &self.config,
+                        );
                         profile.compare_prepared(&cur, &plan.current_type, &self.config)
                     }
-                    Err(reason) => ColumnProfile::skipped(&plan.name, &plan.reference_type, reason.clone()).compare_prepared(&CurrentSide::Failed(reason.clone(), Counts::default()), &plan.current_type, &self.config),
+                    Err(reason) => {
+                        ColumnProfile::skipped(&plan.name, &plan.reference_type, reason.clone())
+                            .compare_prepared(
+                                &CurrentSide::Failed(reason.clone(), Counts::default()),
+                                &plan.current_type,
+                                &self.config,
+                            )
+                    }
                 }
             })
             .collect();
-        let inputs = Inputs { reference: Input { path: self.path.clone(), rows: self.rows }, current: Input { path: None, rows: total_rows(current) } };
+        let inputs = Inputs {
+            reference: Input {
+                path: self.path.clone(),
+                rows: self.rows,
+            },
+            current: Input {
+                path: None,
+                rows: total_rows(current),
+            },
+        };
         Ok(finalize(columns, findings, inputs, &self.config))
     }
 }
@@ -574,35 +778,84 @@ impl Reference {
 /// assert!(!r.summary.dataset_drift);
 /// assert_eq!(r.columns[0].tests.iter().find(|t| t.test == drift_core::TestKind::Chi2).unwrap().p_value, Some(1.0));
 /// ```
-pub fn compare(reference: &[RecordBatch], current: &[RecordBatch], config: &Config) -> Result<Report> {
-    let rs = reference.first().map(|b| b.schema()).ok_or_else(|| Error::EmptyInput("no reference batches".into()))?;
-    let cs = current.first().map(|b| b.schema()).ok_or_else(|| Error::EmptyInput("no current batches".into()))?;
+pub fn compare(
+    reference: &[RecordBatch],
+    current: &[RecordBatch],
+    config: &Config,
+) -> Result<Report> {
+    let rs = reference
+        .first()
+        .map(|b| b.schema())
+        .ok_or_else(|| Error::EmptyInput("no reference batches".into()))?;
+    let cs = current
+        .first()
+        .map(|b| b.schema())
+        .ok_or_else(|| Error::EmptyInput("no current batches".into()))?;
     let (plans, findings) = plan_columns(&rs, &cs, config)?;
-    let columns: Vec<ColumnReport> = plans.par_iter().map(|plan| compare_column(plan, &column_arrays(reference, &plan.name), &column_arrays(current, &plan.name), config)).collect();
-    let inputs = Inputs { reference: Input { path: None, rows: total_rows(reference) }, current: Input { path: None, rows: total_rows(current) } };
+    let columns: Vec<ColumnReport> = plans
+        .par_iter()
+        .map(|plan| {
+            compare_column(
+                plan,
+                &column_arrays(reference, &plan.name),
+                &column_arrays(current, &plan.name),
+                config,
+            )
+        })
+        .collect();
+    let inputs = Inputs {
+        reference: Input {
+            path: None,
+            rows: total_rows(reference),
+        },
+        current: Input {
+            path: None,
+            rows: total_rows(current),
+        },
+    };
     Ok(finalize(columns, findings, inputs, config))
 }
 
 /// Compares one planned column given both sides' arrays: the building block
 /// of streaming pipelines that load one column at a time.
-pub fn compare_column(plan: &ColumnPlan, reference: &[ArrayRef], current: &[ArrayRef], config: &Config) -> ColumnReport {
+pub fn compare_column(
+    plan: &ColumnPlan,
+    reference: &[ArrayRef],
+    current: &[ArrayRef],
+    config: &Config,
+) -> ColumnReport {
     match &plan.kind {
         Ok(k) => {
-            let (profile, cur) = rayon::join(|| ColumnProfile::fit(&plan.name, &plan.reference_type, reference, *k, config), || CurrentSide::prepare(&plan.name, current, *k, config));
+            let (profile, cur) = rayon::join(
+                || ColumnProfile::fit(&plan.name, &plan.reference_type, reference, *k, config),
+                || CurrentSide::prepare(&plan.name, current, *k, config),
+            );
             profile.compare_prepared(&cur, &plan.current_type, config)
         }
         Err(reason) => {
             let mut rc = Counts::default();
             for a in reference {
-                rc.merge(&Counts { count: a.len() as u64, nulls: a.logical_null_count() as u64, ..Counts::default() });
+                rc.merge(&Counts {
+                    count: a.len() as u64,
+                    nulls: a.logical_null_count() as u64,
+                    ..Counts::default()
+                });
             }
             let mut cc = Counts::default();
             for a in current {
-                cc.merge(&Counts { count: a.len() as u64, nulls: a.logical_null_count() as u64, ..Counts::default() });
+                cc.merge(&Counts {
+                    count: a.len() as u64,
+                    nulls: a.logical_null_count() as u64,
+                    ..Counts::default()
+                });
             }
             let mut p = ColumnProfile::skipped(&plan.name, &plan.reference_type, reason.clone());
             p.counts = rc;
-            p.compare_prepared(&CurrentSide::Failed(reason.clone(), cc), &plan.current_type, config)
+            p.compare_prepared(
+                &CurrentSide::Failed(reason.clone(), cc),
+                &plan.current_type,
+                config,
+            )
         }
     }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 pub const SCHEMA_VERSION: &str = "1.0";
 
 /// A whole drift report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
     /// Report schema version.
     pub schema_version: String,
@@ -34,7 +34,7 @@ pub struct Report {
 }
 
 /// Producing tool.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tool {
     /// "drift".
     pub name: String,
@@ -44,12 +44,15 @@ pub struct Tool {
 
 impl Default for Tool {
     fn default() -> Self {
-        Tool { name: "drift".into(), version: env!("CARGO_PKG_VERSION").into() }
+        Tool {
+            name: "drift".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
     }
 }
 
 /// The two inputs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Inputs {
     /// Reference side.
     pub reference: Input,
@@ -58,7 +61,7 @@ pub struct Inputs {
 }
 
 /// One input.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Input {
     /// Path(s) as given, when read from files.
     pub path: Option<String>,
@@ -67,7 +70,7 @@ pub struct Input {
 }
 
 /// Overall status of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
     /// The dataset-drift rule fired.
@@ -81,7 +84,7 @@ pub enum RunStatus {
 }
 
 /// The verdict.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Columns in the report.
     pub columns: u64,
@@ -106,7 +109,9 @@ pub struct Summary {
 }
 
 /// A column's outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnStatus {
     /// Drift.
@@ -122,7 +127,7 @@ pub enum ColumnStatus {
 }
 
 /// One column's results.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ColumnReport {
     /// Column name.
     pub name: String,
@@ -156,7 +161,7 @@ pub struct ColumnReport {
 }
 
 /// Per-side statistics of a column.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SideStats {
     /// Rows.
     pub count: u64,
@@ -199,14 +204,18 @@ impl SideStats {
             nan: c.nan,
             infinite: c.infinite,
             valid: c.valid(),
-            missing_share: if c.count == 0 { 0.0 } else { missing as f64 / c.count as f64 },
+            missing_share: if c.count == 0 {
+                0.0
+            } else {
+                missing as f64 / c.count as f64
+            },
             ..SideStats::default()
         }
     }
 }
 
 /// A category and its count.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CategoryCount {
     /// Category value.
     pub value: String,
@@ -215,7 +224,7 @@ pub struct CategoryCount {
 }
 
 /// PSI binning recorded in the report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PsiBinningInfo {
     /// quantile | evidently.
     pub mode: PsiBinning,
@@ -229,7 +238,7 @@ pub struct PsiBinningInfo {
 }
 
 /// One test's result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TestResult {
     /// Which test.
     pub test: TestKind,
@@ -299,7 +308,7 @@ impl TestResult {
 }
 
 /// A drift signal that is not a distribution test.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Signal {
     /// "missing_share" or "unseen_categories_share".
     pub signal: String,
@@ -315,7 +324,7 @@ pub struct Signal {
 }
 
 /// Bounded plot data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Plot {
     /// Numeric: shared-edge histograms (shares) and ECDFs at common points.
@@ -347,7 +356,7 @@ pub enum Plot {
 }
 
 /// Schema differences.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SchemaFindings {
     /// Columns only in the reference.
     pub only_in_reference: Vec<String>,
@@ -358,7 +367,7 @@ pub struct SchemaFindings {
 }
 
 /// A type difference.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TypeChange {
     /// Column.
     pub column: String,
@@ -371,7 +380,7 @@ pub struct TypeChange {
 }
 
 /// Settings recorded in the report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Settings {
     /// The configuration used.
     pub config: Config,
@@ -380,4 +389,18 @@ pub struct Settings {
 /// Replaces a non-finite number by `None`.
 pub(crate) fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
+}
+
+/// The JSON Schema of [`Report`] (draft 2020-12), as published in
+/// `schema/report.schema.json`.
+pub fn json_schema() -> serde_json::Value {
+    let mut s = serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default();
+    if let Some(o) = s.as_object_mut() {
+        o.insert(
+            "$id".into(),
+            "https://drift.invalid/schema/report.schema.json".into(),
+        );
+        o.insert("description".into(), format!("drift report, schema_version {SCHEMA_VERSION}. Adding a field keeps the version; renaming, removing or retyping a field bumps it.").into());
+    }
+    s
 }

@@ -1,6 +1,7 @@
 //! Invariants: p-values in [0, 1], symmetry, identical samples never drift,
 //! SIMD builds equal scalar bit for bit, thread count does not change the
 //! report, reports never contain NaN/Infinity, no panics on edge inputs.
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
@@ -23,7 +24,15 @@ fn assert_finite_json(r: &drift_core::Report) {
         match v {
             serde_json::Value::Object(m) => {
                 for (k, x) in m {
-                    if ["share_drifted", "missing_share", "threshold", "count", "valid"].contains(&k.as_str()) {
+                    if [
+                        "share_drifted",
+                        "missing_share",
+                        "threshold",
+                        "count",
+                        "valid",
+                    ]
+                    .contains(&k.as_str())
+                    {
                         assert!(x.is_number(), "{k} is {x}");
                     }
                     walk(x);
@@ -54,7 +63,7 @@ proptest! {
     fn p_values_in_unit_interval_and_ks_symmetric(a in proptest::collection::vec(value(), 0..120), b in proptest::collection::vec(value(), 0..120)) {
         let cfg = Config { numeric_tests: vec![TestKind::Ks, TestKind::Wasserstein, TestKind::Psi], ..Config::default() };
         let (ra, rb) = (batch(a), batch(b));
-        let r1 = compare(&[ra.clone()], &[rb.clone()], &cfg).unwrap();
+        let r1 = compare(std::slice::from_ref(&ra), std::slice::from_ref(&rb), &cfg).unwrap();
         let r2 = compare(&[rb], &[ra], &cfg).unwrap();
         for t in r1.columns.iter().flat_map(|c| &c.tests) {
             if let Some(p) = t.p_value { prop_assert!((0.0..=1.0).contains(&p)); }
@@ -102,16 +111,42 @@ fn thread_count_does_not_change_report() {
                 (s >> 11) as f64 / 9e15 + shift
             })
             .collect();
-        let cats: Vec<String> = (0..1000).map(|i| format!("c{}", (i * seed as usize) % 17)).collect();
-        (RecordBatch::try_from_iter([("x", Arc::new(Float64Array::from(v)) as ArrayRef)]).unwrap(), RecordBatch::try_from_iter([("c", Arc::new(StringArray::from(cats)) as ArrayRef)]).unwrap())
+        let cats: Vec<String> = (0..1000)
+            .map(|i| format!("c{}", (i * seed as usize) % 17))
+            .collect();
+        (
+            RecordBatch::try_from_iter([("x", Arc::new(Float64Array::from(v)) as ArrayRef)])
+                .unwrap(),
+            RecordBatch::try_from_iter([("c", Arc::new(StringArray::from(cats)) as ArrayRef)])
+                .unwrap(),
+        )
     };
     let (a, ac) = mk(7, 0.0);
     let (b, bc) = mk(11, 0.001);
     let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         pool.install(|| {
-            let r1 = serde_json::to_string(&compare(&[a.clone()], &[b.clone()], &Config::default()).unwrap()).unwrap();
-            let r2 = serde_json::to_string(&compare(&[ac.clone()], &[bc.clone()], &Config::default()).unwrap()).unwrap();
+            let r1 = serde_json::to_string(
+                &compare(
+                    std::slice::from_ref(&a),
+                    std::slice::from_ref(&b),
+                    &Config::default(),
+                )
+                .unwrap(),
+            )
+            .unwrap();
+            let r2 = serde_json::to_string(
+                &compare(
+                    std::slice::from_ref(&ac),
+                    std::slice::from_ref(&bc),
+                    &Config::default(),
+                )
+                .unwrap(),
+            )
+            .unwrap();
             (r1, r2)
         })
     };
@@ -125,11 +160,20 @@ fn edge_inputs_do_not_panic() {
     let empty = RecordBatch::new_empty(schema);
     let all_null = batch(vec![None, None, None]);
     let one = batch(vec![Some(1.0)]);
-    let nan_inf = batch(vec![Some(f64::NAN), Some(f64::INFINITY), Some(f64::NEG_INFINITY)]);
+    let nan_inf = batch(vec![
+        Some(f64::NAN),
+        Some(f64::INFINITY),
+        Some(f64::NEG_INFINITY),
+    ]);
     let cases = [&empty, &all_null, &one, &nan_inf];
     for a in cases {
         for b in cases {
-            let r = compare(&[a.clone()], &[b.clone()], &Config::default()).unwrap();
+            let r = compare(
+                std::slice::from_ref(a),
+                std::slice::from_ref(b),
+                &Config::default(),
+            )
+            .unwrap();
             assert_finite_json(&r);
             let c = &r.columns[0];
             if c.reference.valid == 0 || c.current.valid == 0 {
@@ -139,20 +183,40 @@ fn edge_inputs_do_not_panic() {
         }
     }
     // empty batch lists are an error, not a panic
-    assert!(compare(&[], &[one.clone()], &Config::default()).is_err());
+    assert!(compare(&[], std::slice::from_ref(&one), &Config::default()).is_err());
     // constant reference: normalised W1 is null, drift iff W1 > 0
-    let r = compare(&[batch(vec![Some(2.0); 50])], &[batch(vec![Some(2.0); 49])], &Config::default()).unwrap();
-    let w = r.columns[0].tests.iter().find(|t| t.test == TestKind::Wasserstein).unwrap();
-    assert_eq!((w.statistic, w.normalized, w.drift), (Some(0.0), None, false));
+    let r = compare(
+        &[batch(vec![Some(2.0); 50])],
+        &[batch(vec![Some(2.0); 49])],
+        &Config::default(),
+    )
+    .unwrap();
+    let w = r.columns[0]
+        .tests
+        .iter()
+        .find(|t| t.test == TestKind::Wasserstein)
+        .unwrap();
+    assert_eq!(
+        (w.statistic, w.normalized, w.drift),
+        (Some(0.0), None, false)
+    );
 }
 
 #[test]
 fn correction_and_effect_gate() {
     let a: Vec<Option<f64>> = (0..5000).map(|i| Some((i % 1000) as f64)).collect();
     let b: Vec<Option<f64>> = (0..5000).map(|i| Some((i % 1000) as f64 + 40.0)).collect();
-    let mut cfg = Config { decision: drift_core::Decision::Ks, ..Config::default() };
+    let mut cfg = Config {
+        decision: drift_core::Decision::Ks,
+        ..Config::default()
+    };
     let r = compare(&[batch(a.clone())], &[batch(b.clone())], &cfg).unwrap();
-    let ks = r.columns[0].tests.iter().find(|t| t.test == TestKind::Ks).unwrap().clone();
+    let ks = r.columns[0]
+        .tests
+        .iter()
+        .find(|t| t.test == TestKind::Ks)
+        .unwrap()
+        .clone();
     assert!(ks.drift && ks.p_value.unwrap() < 0.05);
     // effect gate: D = 0.04 is below a 0.05 floor, so no drift although p is small
     cfg.ks.min_effect = Some(0.05);
@@ -161,6 +225,10 @@ fn correction_and_effect_gate() {
     cfg.ks.min_effect = None;
     cfg.correction = drift_core::Correction::Bonferroni;
     let r = compare(&[batch(a)], &[batch(b)], &cfg).unwrap();
-    let t = r.columns[0].tests.iter().find(|t| t.test == TestKind::Ks).unwrap();
+    let t = r.columns[0]
+        .tests
+        .iter()
+        .find(|t| t.test == TestKind::Ks)
+        .unwrap();
     assert_eq!(t.p_value_adjusted, t.p_value); // a family of one
 }

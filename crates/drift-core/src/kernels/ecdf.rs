@@ -74,7 +74,11 @@ pub fn ecdf_merge(a: &[f64], b: &[f64]) -> EcdfStats {
     let mut loc = f64::NAN;
     let mut w = CompSum::default();
     while i < n || j < m {
-        let x = if j >= m || (i < n && a[i] <= b[j]) { a[i] } else { b[j] };
+        let x = if j >= m || (i < n && a[i] <= b[j]) {
+            a[i]
+        } else {
+            b[j]
+        };
         while i < n && a[i] == x {
             i += 1;
         }
@@ -89,14 +93,22 @@ pub fn ecdf_merge(a: &[f64], b: &[f64]) -> EcdfStats {
             loc = x;
         }
         if ad != 0 && (i < n || j < m) {
-            let next = if j >= m || (i < n && a[i] <= b[j]) { a[i] } else { b[j] };
+            let next = if j >= m || (i < n && a[i] <= b[j]) {
+                a[i]
+            } else {
+                b[j]
+            };
             w.add(ad as f64 * (next - x));
         }
     }
     EcdfStats {
         ks_numerator: best_abs,
         ks_sign: if best >= 0 { 1 } else { -1 },
-        ks_location: if loc.is_nan() { a.first().copied().unwrap_or(0.0) } else { loc },
+        ks_location: if loc.is_nan() {
+            a.first().copied().unwrap_or(0.0)
+        } else {
+            loc
+        },
         w1_numerator: w.value(),
     }
 }
@@ -127,7 +139,11 @@ pub fn ecdf_reference(a: &[f64], b: &[f64]) -> EcdfStats {
     EcdfStats {
         ks_numerator: best_abs,
         ks_sign: if best >= 0 { 1 } else { -1 },
-        ks_location: if loc.is_nan() { a.first().copied().unwrap_or(0.0) } else { loc },
+        ks_location: if loc.is_nan() {
+            a.first().copied().unwrap_or(0.0)
+        } else {
+            loc
+        },
         w1_numerator: w.value(),
     }
 }
@@ -187,7 +203,10 @@ pub fn ecdf_search(a: &[f64], index: &PrefixIndex, b: &[f64]) -> EcdfStats {
         let q = a.partition_point(|&x| x < v).max(p);
         let s = index.prefix(a, q).sub(index.prefix(a, p));
         let width = Dd::diff(v, u);
-        width.mul_f64(p as f64).add(Dd::from((q - p) as f64).mul_f64(v)).sub(s)
+        width
+            .mul_f64(p as f64)
+            .add(Dd::from((q - p) as f64).mul_f64(v))
+            .sub(s)
     };
     // ∫_l^r |m·I(x) − t| dx
     let piece = |l: f64, r: f64, t: u128| -> Dd {
@@ -195,10 +214,20 @@ pub fn ecdf_search(a: &[f64], index: &PrefixIndex, b: &[f64]) -> EcdfStats {
             return Dd::default();
         }
         let rank = t.div_ceil(m as u128) as usize; // smallest count with m·count ≥ t
-        let xs = if rank == 0 { l } else if rank > n { r } else { a[rank - 1].clamp(l, r) };
+        let xs = if rank == 0 {
+            l
+        } else if rank > n {
+            r
+        } else {
+            a[rank - 1].clamp(l, r)
+        };
         let tf = t as f64;
-        let below = Dd::diff(xs, l).mul_f64(tf).sub(integral_i(l, xs).mul_f64(m as f64));
-        let above = integral_i(xs, r).mul_f64(m as f64).sub(Dd::diff(r, xs).mul_f64(tf));
+        let below = Dd::diff(xs, l)
+            .mul_f64(tf)
+            .sub(integral_i(l, xs).mul_f64(m as f64));
+        let above = integral_i(xs, r)
+            .mul_f64(m as f64)
+            .sub(Dd::diff(r, xs).mul_f64(tf));
         let below = if below.hi < 0.0 { Dd::default() } else { below };
         let above = if above.hi < 0.0 { Dd::default() } else { above };
         below.add(above)
@@ -223,9 +252,21 @@ pub fn ecdf_search(a: &[f64], index: &PrefixIndex, b: &[f64]) -> EcdfStats {
         let lo = a.partition_point(|&x| x < c);
         let hi = lo + a[lo..].partition_point(|&x| x == c);
         if lo > 0 {
-            consider(lo as i128 * mm - j0 as i128 * nn, a[lo - 1], &mut best_abs, &mut best, &mut loc);
+            consider(
+                lo as i128 * mm - j0 as i128 * nn,
+                a[lo - 1],
+                &mut best_abs,
+                &mut best,
+                &mut loc,
+            );
         }
-        consider(hi as i128 * mm - j as i128 * nn, c, &mut best_abs, &mut best, &mut loc);
+        consider(
+            hi as i128 * mm - j as i128 * nn,
+            c,
+            &mut best_abs,
+            &mut best,
+            &mut loc,
+        );
         let left = match prev {
             Some(p) => p,
             None => a[0].min(c),
@@ -242,7 +283,11 @@ pub fn ecdf_search(a: &[f64], index: &PrefixIndex, b: &[f64]) -> EcdfStats {
     EcdfStats {
         ks_numerator: best_abs,
         ks_sign: if best >= 0 { 1 } else { -1 },
-        ks_location: if loc.is_nan() { a.first().copied().unwrap_or(0.0) } else { loc },
+        ks_location: if loc.is_nan() {
+            a.first().copied().unwrap_or(0.0)
+        } else {
+            loc
+        },
         w1_numerator: w.value(),
     }
 }

@@ -141,28 +141,33 @@ pub fn extract_f64(values: &[f64], nulls: Option<&NullBuffer>, out: &mut Vec<f64
     }
     let chunks = nulls.inner().bit_chunks();
     let mut base = 0usize;
-    let word_pass = |word: u64, base: usize, width: usize, out: &mut Vec<f64>, total: &mut Counts| {
-        let full = if width == 64 { u64::MAX } else { (1u64 << width) - 1 };
-        if word == full {
-            let c = extract_dense(&values[base..base + width], out);
-            total.nan += c.nan;
-            total.infinite += c.infinite;
-        } else if word != 0 {
-            let mut w = word;
-            while w != 0 {
-                let bit = w.trailing_zeros() as usize;
-                let x = values[base + bit];
-                if x.is_nan() {
-                    total.nan += 1;
-                } else if x.is_infinite() {
-                    total.infinite += 1;
-                } else {
-                    out.push(x + 0.0);
+    let word_pass =
+        |word: u64, base: usize, width: usize, out: &mut Vec<f64>, total: &mut Counts| {
+            let full = if width == 64 {
+                u64::MAX
+            } else {
+                (1u64 << width) - 1
+            };
+            if word == full {
+                let c = extract_dense(&values[base..base + width], out);
+                total.nan += c.nan;
+                total.infinite += c.infinite;
+            } else if word != 0 {
+                let mut w = word;
+                while w != 0 {
+                    let bit = w.trailing_zeros() as usize;
+                    let x = values[base + bit];
+                    if x.is_nan() {
+                        total.nan += 1;
+                    } else if x.is_infinite() {
+                        total.infinite += 1;
+                    } else {
+                        out.push(x + 0.0);
+                    }
+                    w &= w - 1;
                 }
-                w &= w - 1;
             }
-        }
-    };
+        };
     for word in chunks.iter() {
         word_pass(word, base, 64, out, &mut total);
         base += 64;
@@ -175,7 +180,11 @@ pub fn extract_f64(values: &[f64], nulls: Option<&NullBuffer>, out: &mut Vec<f64
 }
 
 /// Scalar reference of [`extract_f64`]: one slot at a time.
-pub fn extract_f64_reference(values: &[f64], nulls: Option<&NullBuffer>, out: &mut Vec<f64>) -> Counts {
+pub fn extract_f64_reference(
+    values: &[f64],
+    nulls: Option<&NullBuffer>,
+    out: &mut Vec<f64>,
+) -> Counts {
     let mut c = Counts {
         count: values.len() as u64,
         ..Counts::default()
@@ -217,7 +226,10 @@ mod tests {
                 .collect();
             v.push((vals.clone(), None));
             v.push((vals.clone(), Some((0..len).map(|i| i % 3 != 0).collect())));
-            v.push((vals.clone(), Some((0..len).map(|i| i != 63 && i != 64).collect())));
+            v.push((
+                vals.clone(),
+                Some((0..len).map(|i| i != 63 && i != 64).collect()),
+            ));
             v.push((vals.clone(), Some(vec![false; len])));
             v.push((vals, Some(vec![true; len])));
         }
@@ -232,7 +244,10 @@ mod tests {
             let ca = extract_f64(&vals, nulls.as_ref(), &mut a);
             let cb = extract_f64_reference(&vals, nulls.as_ref(), &mut b);
             assert_eq!(ca, cb, "len {}", vals.len());
-            assert_eq!(a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), b.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+            assert_eq!(
+                a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                b.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+            );
         }
     }
 

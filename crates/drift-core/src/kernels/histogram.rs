@@ -40,7 +40,11 @@ multiversion! {
 /// assert_eq!(c, vec![2, 1, 1]);
 /// ```
 pub fn bin_counts(values: &[f64], edges: &[f64], counts: &mut [u64]) {
-    assert_eq!(counts.len(), edges.len() + 1, "counts must have edges+1 bins");
+    assert_eq!(
+        counts.len(),
+        edges.len() + 1,
+        "counts must have edges+1 bins"
+    );
     if edges.len() <= 32 {
         bin_counts_linear(values, edges, counts);
     } else {

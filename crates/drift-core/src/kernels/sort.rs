@@ -125,7 +125,11 @@ pub fn radix_sort(v: &mut [f64]) {
             sum += c as usize;
         }
         let shift = p as u32 * BITS;
-        let (src, dst) = if src_is_keys { (&keys, &mut buf) } else { (&buf, &mut keys) };
+        let (src, dst) = if src_is_keys {
+            (&keys, &mut buf)
+        } else {
+            (&buf, &mut keys)
+        };
         for &k in src.iter() {
             let d = ((k >> shift) as usize) & (BUCKETS - 1);
             dst[offs[d]] = k;
@@ -148,11 +152,17 @@ mod tests {
         let mut r = v.clone();
         sort_reference(&mut r);
         sort_f64(&mut v);
-        assert_eq!(v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), r.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+        assert_eq!(
+            v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            r.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
         let mut w = r.clone();
         w.reverse();
         radix_sort(&mut w);
-        assert_eq!(w.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), r.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+        assert_eq!(
+            w.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            r.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -161,15 +171,47 @@ mod tests {
             check((0..n).map(|i| ((i * 7919) % 1000) as f64 - 500.5).collect());
             check((0..n).map(|i| (i % 3) as f64).collect());
         }
-        check(vec![1e300, -1e300, 1e-300, -1e-300, 0.0, -0.0, f64::MAX, f64::MIN, f64::MIN_POSITIVE, 5e-324, f64::INFINITY, f64::NEG_INFINITY]);
-        check((0..10_000).map(|i| if i % 2 == 0 { 1e-300 * i as f64 } else { -1e300 / i as f64 }).collect());
+        check(vec![
+            1e300,
+            -1e300,
+            1e-300,
+            -1e-300,
+            0.0,
+            -0.0,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ]);
+        check(
+            (0..10_000)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        1e-300 * i as f64
+                    } else {
+                        -1e300 / i as f64
+                    }
+                })
+                .collect(),
+        );
     }
 
     #[test]
     fn parallel_split_matches() {
         let n = PARALLEL_MIN + 77;
         let mut s = 0x2545F4914F6CDD1Du64;
-        check((0..n).map(|_| { s ^= s << 13; s ^= s >> 7; s ^= s << 17; (s >> 11) as f64 / 9.0e15 - 0.5 }).collect());
+        check(
+            (0..n)
+                .map(|_| {
+                    s ^= s << 13;
+                    s ^= s >> 7;
+                    s ^= s << 17;
+                    (s >> 11) as f64 / 9.0e15 - 0.5
+                })
+                .collect(),
+        );
     }
 
     proptest! {

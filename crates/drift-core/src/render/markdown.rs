@@ -4,7 +4,10 @@ use super::*;
 use crate::report::Report;
 
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Renders the summary.
@@ -23,7 +26,9 @@ pub fn render(r: &Report) -> String {
         cell(r.inputs.current.path.as_deref().unwrap_or("current")),
         r.inputs.current.rows
     ));
-    o.push_str("| Column | Kind | Test | Score | Threshold | Status |\n|---|---|---|---:|---|---|\n");
+    o.push_str(
+        "| Column | Kind | Test | Score | Threshold | Status |\n|---|---|---|---:|---|---|\n",
+    );
     for c in display_order(&r.columns) {
         let t = headline_test(c);
         let status = match c.status {
@@ -33,7 +38,9 @@ pub fn render(r: &Report) -> String {
         o.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
             cell(&c.name),
-            c.kind.map(|k| format!("{k:?}").to_lowercase()).unwrap_or_else(|| "-".into()),
+            c.kind
+                .map(|k| format!("{k:?}").to_lowercase())
+                .unwrap_or_else(|| "-".into()),
             t.map(|t| t.test.name()).unwrap_or("-"),
             t.map(|t| opt(score(t))).unwrap_or_else(|| "-".into()),
             t.map(threshold_text).unwrap_or_else(|| "-".into()),
@@ -44,21 +51,39 @@ pub fn render(r: &Report) -> String {
         ));
     }
     let sf = &r.schema;
-    if !sf.only_in_reference.is_empty() || !sf.only_in_current.is_empty() || !sf.type_changes.is_empty() {
+    if !sf.only_in_reference.is_empty()
+        || !sf.only_in_current.is_empty()
+        || !sf.type_changes.is_empty()
+    {
         o.push_str("\n**Schema:** ");
         let mut parts = Vec::new();
         if !sf.only_in_reference.is_empty() {
-            parts.push(format!("only in reference: {}", cell(&sf.only_in_reference.join(", "))));
+            parts.push(format!(
+                "only in reference: {}",
+                cell(&sf.only_in_reference.join(", "))
+            ));
         }
         if !sf.only_in_current.is_empty() {
-            parts.push(format!("only in current: {}", cell(&sf.only_in_current.join(", "))));
+            parts.push(format!(
+                "only in current: {}",
+                cell(&sf.only_in_current.join(", "))
+            ));
         }
         for t in &sf.type_changes {
-            parts.push(format!("`{}` {} → {}", cell(&t.column), cell(&t.reference), cell(&t.current)));
+            parts.push(format!(
+                "`{}` {} → {}",
+                cell(&t.column),
+                cell(&t.reference),
+                cell(&t.current)
+            ));
         }
         o.push_str(&parts.join("; "));
         o.push('\n');
     }
-    o.push_str(&format!("\n<sub>{} · {}</sub>\n", cell(&r.summary.column_rule), cell(&r.summary.dataset_rule)));
+    o.push_str(&format!(
+        "\n<sub>{} · {}</sub>\n",
+        cell(&r.summary.column_rule),
+        cell(&r.summary.dataset_rule)
+    ));
     o
 }

@@ -39,7 +39,10 @@ pub fn display_order(columns: &[ColumnReport]) -> Vec<&ColumnReport> {
 
 /// The test whose outcome is shown as the column's score.
 pub fn headline_test(c: &ColumnReport) -> Option<&TestResult> {
-    c.decided_by.and_then(|t| c.tests.iter().find(|r| r.test == t)).or_else(|| c.tests.iter().find(|t| t.drift)).or_else(|| c.tests.first())
+    c.decided_by
+        .and_then(|t| c.tests.iter().find(|r| r.test == t))
+        .or_else(|| c.tests.iter().find(|t| t.drift))
+        .or_else(|| c.tests.first())
 }
 
 /// The number a test is judged on (p-value, normalised W1, PSI).
@@ -104,6 +107,10 @@ pub fn verdict(r: &crate::report::Report) -> String {
         s.tested_columns,
         s.share_drifted * 100.0,
         r.settings.config.drift_share * 100.0,
-        if s.untested_columns > 0 { format!(", {} not tested", s.untested_columns) } else { String::new() }
+        if s.untested_columns > 0 {
+            format!(", {} not tested", s.untested_columns)
+        } else {
+            String::new()
+        }
     )
 }

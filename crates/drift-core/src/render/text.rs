@@ -17,20 +17,33 @@ fn width(s: &str) -> usize {
 
 /// Renders the summary; `color` adds ANSI colours.
 pub fn render(r: &Report, color: bool) -> String {
-    let mut rows: Vec<[String; 6]> = vec![["column".into(), "kind".into(), "test".into(), "score".into(), "threshold".into(), "status".into()]];
+    let mut rows: Vec<[String; 6]> = vec![[
+        "column".into(),
+        "kind".into(),
+        "test".into(),
+        "score".into(),
+        "threshold".into(),
+        "status".into(),
+    ]];
     let mut status: Vec<ColumnStatus> = vec![ColumnStatus::Ok];
     for c in display_order(&r.columns) {
         let t = headline_test(c);
-        let kind = c.kind.map(|k| format!("{k:?}").to_lowercase()).unwrap_or_else(|| "-".into());
+        let kind = c
+            .kind
+            .map(|k| format!("{k:?}").to_lowercase())
+            .unwrap_or_else(|| "-".into());
         let name: String = c.name.chars().filter(|ch| !ch.is_control()).collect();
         let st = match (&c.reason, c.status) {
-            (Some(reason), ColumnStatus::Skipped | ColumnStatus::NoData) => format!("{}: {}", status_word(c.status), reason),
+            (Some(reason), ColumnStatus::Skipped | ColumnStatus::NoData) => {
+                format!("{}: {}", status_word(c.status), reason)
+            }
             _ => status_word(c.status).to_string(),
         };
         rows.push([
             name,
             kind,
-            t.map(|t| t.test.name().to_string()).unwrap_or_else(|| "-".into()),
+            t.map(|t| t.test.name().to_string())
+                .unwrap_or_else(|| "-".into()),
             t.map(|t| opt(score(t))).unwrap_or_else(|| "-".into()),
             t.map(threshold_text).unwrap_or_else(|| "-".into()),
             st,
@@ -44,7 +57,11 @@ pub fn render(r: &Report, color: bool) -> String {
         }
     }
     let mut out = String::new();
-    out.push_str(&format!("drift {} → {}\n\n", r.inputs.reference.path.as_deref().unwrap_or("reference"), r.inputs.current.path.as_deref().unwrap_or("current")));
+    out.push_str(&format!(
+        "drift {} → {}\n\n",
+        r.inputs.reference.path.as_deref().unwrap_or("reference"),
+        r.inputs.current.path.as_deref().unwrap_or("current")
+    ));
     for (k, row) in rows.iter().enumerate() {
         let mut line = String::new();
         for i in 0..5 {
@@ -65,13 +82,25 @@ pub fn render(r: &Report, color: bool) -> String {
     }
     let sf = &r.schema;
     if !sf.only_in_reference.is_empty() {
-        out.push_str(&format!("\nonly in reference: {}\n", sf.only_in_reference.join(", ")));
+        out.push_str(&format!(
+            "\nonly in reference: {}\n",
+            sf.only_in_reference.join(", ")
+        ));
     }
     if !sf.only_in_current.is_empty() {
-        out.push_str(&format!("only in current: {}\n", sf.only_in_current.join(", ")));
+        out.push_str(&format!(
+            "only in current: {}\n",
+            sf.only_in_current.join(", ")
+        ));
     }
     for t in &sf.type_changes {
-        out.push_str(&format!("type change: {} {} → {}{}\n", t.column, t.reference, t.current, if t.compatible { "" } else { " (not compared)" }));
+        out.push_str(&format!(
+            "type change: {} {} → {}{}\n",
+            t.column,
+            t.reference,
+            t.current,
+            if t.compatible { "" } else { " (not compared)" }
+        ));
     }
     let v = verdict(r);
     let v = match r.summary.status {

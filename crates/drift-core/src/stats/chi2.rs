@@ -35,7 +35,12 @@ pub fn chi2_homogeneity(reference: &[u64], current: &[u64]) -> Chi2Result {
     let c_tot: f64 = current.iter().map(|&c| c as f64).sum();
     let total = r_tot + c_tot;
     if k <= 1 || r_tot == 0.0 || c_tot == 0.0 {
-        return Chi2Result { statistic: 0.0, p_value: 1.0, dof: k.saturating_sub(1) as u64, cramers_v: 0.0 };
+        return Chi2Result {
+            statistic: 0.0,
+            p_value: 1.0,
+            dof: k.saturating_sub(1) as u64,
+            cramers_v: 0.0,
+        };
     }
     let mut stat = 0.0f64;
     for (&o1, &o2) in reference.iter().zip(current) {
@@ -52,5 +57,10 @@ pub fn chi2_homogeneity(reference: &[u64], current: &[u64]) -> Chi2Result {
         Err(_) => f64::NAN,
     };
     let p = if p < 1e-300 { 0.0 } else { p.clamp(0.0, 1.0) };
-    Chi2Result { statistic: stat, p_value: p, dof, cramers_v: (stat / total).sqrt() }
+    Chi2Result {
+        statistic: stat,
+        p_value: p,
+        dof,
+        cramers_v: (stat / total).sqrt(),
+    }
 }

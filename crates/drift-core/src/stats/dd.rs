@@ -43,7 +43,10 @@ impl Dd {
         Dd { hi, lo }
     }
     pub(crate) fn neg(self) -> Dd {
-        Dd { hi: -self.hi, lo: -self.lo }
+        Dd {
+            hi: -self.hi,
+            lo: -self.lo,
+        }
     }
     pub(crate) fn sub(self, o: Dd) -> Dd {
         self.add(o.neg())

@@ -16,7 +16,7 @@
 use statrs::function::gamma::ln_gamma;
 
 const EP128: f64 = 3.402_823_669_209_385e38; // 2^128
-const EM128: f64 = 2.938_735_877_055_718_8e-39; // 2^-128
+const EM128: f64 = 1.0 / EP128; // 2^-128
 const E128: i32 = 128;
 const MINLOG: f64 = -708.396_418_532_264_1; // ln(DBL_MIN)
 
@@ -122,7 +122,11 @@ pub fn ks2_exact_sf(n1: u64, n2: u64, h: u64) -> Option<f64> {
         return Some(1.0);
     }
     let g = gcd(n1, n2);
-    let p = if n1 == n2 { prob_outside_square(n1, h) } else { outer_prob_inside(n1, n2, g, h) };
+    let p = if n1 == n2 {
+        prob_outside_square(n1, h)
+    } else {
+        outer_prob_inside(n1, n2, g, h)
+    };
     (p.is_finite() && (0.0..=1.0).contains(&p)).then_some(p)
 }
 
@@ -177,7 +181,11 @@ pub fn smirnov_sf(n: u64, x: f64) -> f64 {
     }
     if n > 1_000_000 {
         let logp = -(6.0 * nf * x + 1.0).powi(2) / 18.0 / nf;
-        return clip(if logp < -std::f64::consts::LN_2 { logp.exp() } else { 1.0 + logp.exp_m1() });
+        return clip(if logp < -std::f64::consts::LN_2 {
+            logp.exp()
+        } else {
+            1.0 + logp.exp_m1()
+        });
     }
     // Lower sum: x · Σ_{v=0}^{n-nxfl-1} C(n,v) (x+v/n)^(v-1) (1-x-v/n)^(n-v)
     let n_terms = n - nxfl; // v = 0 ..= n - nxfl - 1
@@ -219,14 +227,14 @@ pub fn smirnov_sf(n: u64, x: f64) -> f64 {
 fn log_nfactorial_div_n_pow_n(n: f64) -> f64 {
     // Stirling with n·ln(n) removed up front (B_{2j}/(2j)/(2j-1)).
     const C: [f64; 8] = [
-        -2.955_065_359_477_124_2e-2,
-        6.410_256_410_256_410_3e-3,
-        -1.917_526_917_526_917_5e-3,
-        8.417_508_417_508_417_5e-4,
-        -5.952_380_952_380_952_4e-4,
-        7.936_507_936_507_936_5e-4,
-        -2.777_777_777_777_777_8e-3,
-        8.333_333_333_333_333_3e-2,
+        -3617.0 / 122_400.0,
+        1.0 / 156.0,
+        -691.0 / 360_360.0,
+        1.0 / 1188.0,
+        -1.0 / 1680.0,
+        1.0 / 1260.0,
+        -1.0 / 360.0,
+        1.0 / 12.0,
     ];
     let rn = 1.0 / n;
     let z = rn / n;

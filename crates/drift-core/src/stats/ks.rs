@@ -7,7 +7,9 @@ use super::kolmogorov::{gcd, ks2_exact_sf, kstwo_sf};
 pub const MAX_EXACT_N: u64 = 10_000;
 
 /// Which null distribution produced the p-value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum KsMethod {
     /// Exact lattice-path distribution.
@@ -50,16 +52,28 @@ pub fn ks_from_numerator(k: u128, n: u64, m: u64) -> KsResult {
         let g = gcd(n, m) as u128;
         let h = (k / g) as u64;
         if let Some(p) = ks2_exact_sf(n, m, h) {
-            return KsResult { statistic: d, p_value: p, method: KsMethod::Exact };
+            return KsResult {
+                statistic: d,
+                p_value: p,
+                method: KsMethod::Exact,
+            };
         }
     }
-    KsResult { statistic: d, p_value: ks_asymp_p(d, n, m), method: KsMethod::Asymp }
+    KsResult {
+        statistic: d,
+        p_value: ks_asymp_p(d, n, m),
+        method: KsMethod::Asymp,
+    }
 }
 
 /// The asymptotic two-sided p-value: `kstwo.sf(d, round(n·m/(n+m)))`,
 /// rounding half to even as numpy does.
 pub fn ks_asymp_p(d: f64, n: u64, m: u64) -> f64 {
-    let (big, small) = if n >= m { (n as f64, m as f64) } else { (m as f64, n as f64) };
+    let (big, small) = if n >= m {
+        (n as f64, m as f64)
+    } else {
+        (m as f64, n as f64)
+    };
     let en = big * small / (big + small);
     let n_eff = en.round_ties_even().max(1.0) as u64;
     kstwo_sf(d, n_eff).clamp(0.0, 1.0)

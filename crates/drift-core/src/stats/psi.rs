@@ -15,7 +15,17 @@
 use super::quantile::quantile_sorted;
 
 /// Binning mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum PsiBinning {
     /// Reference-quantile bins.
@@ -42,7 +52,11 @@ pub fn shares(counts: &[u64], fill: ZeroFill) -> Vec<f64> {
     let eps = match fill {
         ZeroFill::Fixed => 1e-4,
         ZeroFill::Evidently => {
-            let min_nz = p.iter().copied().filter(|&x| x != 0.0).fold(f64::INFINITY, f64::min);
+            let min_nz = p
+                .iter()
+                .copied()
+                .filter(|&x| x != 0.0)
+                .fold(f64::INFINITY, f64::min);
             if min_nz <= 1e-4 {
                 min_nz / 1e6
             } else {
@@ -68,12 +82,17 @@ pub fn shares(counts: &[u64], fill: ZeroFill) -> Vec<f64> {
 pub fn psi_from_counts(reference: &[u64], current: &[u64], fill: ZeroFill) -> f64 {
     let pr = shares(reference, fill);
     let pc = shares(current, fill);
-    pr.iter().zip(&pc).map(|(&r, &c)| (c - r) * (c / r).ln()).sum()
+    pr.iter()
+        .zip(&pc)
+        .map(|(&r, &c)| (c - r) * (c / r).ln())
+        .sum()
 }
 
 /// Quantile edges of the sorted reference at `k/bins`, de-duplicated.
 pub fn quantile_edges(sorted_ref: &[f64], bins: usize) -> Vec<f64> {
-    let mut e: Vec<f64> = (1..bins).map(|k| quantile_sorted(sorted_ref, k as f64 / bins as f64)).collect();
+    let mut e: Vec<f64> = (1..bins)
+        .map(|k| quantile_sorted(sorted_ref, k as f64 / bins as f64))
+        .collect();
     e.dedup();
     e
 }
@@ -88,7 +107,11 @@ pub fn sturges_edges(min: f64, max: f64, n: u64) -> Vec<f64> {
     }
     let ptp = max - min;
     let width = ptp / ((n as f64).log2() + 1.0);
-    let bins = if width > 0.0 { ((last - first) / width).ceil() as usize } else { 1 };
+    let bins = if width > 0.0 {
+        ((last - first) / width).ceil() as usize
+    } else {
+        1
+    };
     let bins = bins.max(1);
     let step = (last - first) / bins as f64;
     let mut e: Vec<f64> = (0..=bins).map(|k| k as f64 * step + first).collect();
@@ -100,10 +123,17 @@ pub fn sturges_edges(min: f64, max: f64, n: u64) -> Vec<f64> {
 /// last bin closed). Values outside `[e_0, e_last]` are not counted.
 pub fn histogram_sorted(sorted: &[f64], edges: &[f64]) -> Vec<u64> {
     let k = edges.len() - 1;
-    let below: Vec<usize> = edges.iter().map(|&e| sorted.partition_point(|&x| x < e)).collect();
+    let below: Vec<usize> = edges
+        .iter()
+        .map(|&e| sorted.partition_point(|&x| x < e))
+        .collect();
     let mut out = Vec::with_capacity(k);
     for b in 0..k {
-        let hi = if b + 1 == k { sorted.partition_point(|&x| x <= edges[k]) } else { below[b + 1] };
+        let hi = if b + 1 == k {
+            sorted.partition_point(|&x| x <= edges[k])
+        } else {
+            below[b + 1]
+        };
         out.push((hi - below[b]) as u64);
     }
     out
@@ -115,7 +145,11 @@ pub fn distinct_union_counts(a: &[f64], b: &[f64]) -> (Vec<f64>, Vec<u64>, Vec<u
     let (mut i, mut j) = (0usize, 0usize);
     let (mut v, mut ca, mut cb) = (Vec::new(), Vec::new(), Vec::new());
     while i < a.len() || j < b.len() {
-        let x = if j >= b.len() || (i < a.len() && a[i] <= b[j]) { a[i] } else { b[j] };
+        let x = if j >= b.len() || (i < a.len() && a[i] <= b[j]) {
+            a[i]
+        } else {
+            b[j]
+        };
         let (i0, j0) = (i, j);
         while i < a.len() && a[i] == x {
             i += 1;

@@ -1,0 +1,548 @@
+//! Integration tests: the real `drift` binary over the committed fixtures.
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fx(p: &str) -> String {
+    root()
+        .join("fixtures")
+        .join(p)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn drift(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_drift"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(root())
+        .output()
+        .expect("run drift")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("drift-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d.join(name)
+}
+
+/// An error is exactly one line starting with `drift: error:`, exit 2, no panic.
+fn assert_error(o: &Output, needle: &str) {
+    let e = stderr(o);
+    assert_eq!(code(o), 2, "stderr: {e}");
+    assert_eq!(e.lines().count(), 1, "one line expected: {e}");
+    assert!(e.starts_with("drift: error: "), "{e}");
+    assert!(e.contains(needle), "'{needle}' not in: {e}");
+    assert!(!e.contains("panicked"), "{e}");
+}
+
+#[test]
+fn exit_0_when_no_drift() {
+    let o = drift(&[
+        "compare",
+        &fx("no_drift/reference.parquet"),
+        &fx("no_drift/current.parquet"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("no drift: 0 of 6 tested columns drifted"),
+        "{out}"
+    );
+}
+
+#[test]
+fn exit_1_on_dataset_drift() {
+    let o = drift(&[
+        "compare",
+        &fx("drift/reference.parquet"),
+        &fx("drift/current.parquet"),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("DATASET DRIFT: 4 of 6"), "{out}");
+    // drifted columns are listed first
+    let first_row = out.lines().nth(3).unwrap();
+    assert!(first_row.ends_with("drift"), "{out}");
+}
+
+#[test]
+fn fail_on_policies() {
+    let mixed = [fx("mixed/reference.parquet"), fx("mixed/current.parquet")];
+    // 2 of 7 columns drift: below the dataset rule
+    assert_eq!(code(&drift(&["compare", &mixed[0], &mixed[1]])), 0);
+    assert_eq!(
+        code(&drift(&[
+            "compare",
+            &mixed[0],
+            &mixed[1],
+            "--fail-on",
+            "column"
+        ])),
+        1
+    );
+    assert_eq!(
+        code(&drift(&[
+            "compare",
+            &fx("drift/reference.parquet"),
+            &fx("drift/current.parquet"),
+            "--fail-on",
+            "never"
+        ])),
+        0
+    );
+    assert_eq!(
+        code(&drift(&[
+            "compare",
+            &mixed[0],
+            &mixed[1],
+            "--drift-share",
+            "0.25"
+        ])),
+        1
+    );
+}
+
+#[test]
+fn exit_2_error_wins_over_alert() {
+    let o = drift(&[
+        "compare",
+        &fx("drift/reference.parquet"),
+        &fx("drift/current.parquet"),
+        "--json",
+        "/nonexistent-dir/x.json",
+    ]);
+    assert_error(&o, "/nonexistent-dir/x.json");
+}
+
+#[test]
+fn bad_inputs_are_one_line_errors() {
+    let cur = fx("drift/current.parquet");
+    assert_error(
+        &drift(&["compare", "missing.parquet", &cur]),
+        "reference file missing.parquet: no such file",
+    );
+    assert_error(
+        &drift(&["compare", &cur, &fx("golden")]),
+        "no Parquet files found",
+    );
+    assert_error(
+        &drift(&["compare", &fx("empty/not_parquet.parquet"), &cur]),
+        "not_parquet.parquet",
+    );
+    assert_error(
+        &drift(&["compare", &fx("empty/zero_rows.parquet"), &cur]),
+        "zero rows",
+    );
+    // truncated Parquet file
+    let t = tmp("truncated.parquet");
+    let bytes = std::fs::read(fx("drift/reference.parquet")).unwrap();
+    std::fs::write(&t, &bytes[..bytes.len() / 2]).unwrap();
+    assert_error(
+        &drift(&["compare", t.to_str().unwrap(), &cur]),
+        "truncated.parquet",
+    );
+    // no columns in common
+    assert_error(
+        &drift(&[
+            "compare",
+            &fx("schema_change/reference.parquet"),
+            &fx("schema_change/current.parquet"),
+            "--columns",
+            "new_col",
+        ]),
+        "no columns in common",
+    );
+    // unknown column in a flag
+    assert_error(
+        &drift(&[
+            "compare",
+            &fx("drift/reference.parquet"),
+            &cur,
+            "--exclude",
+            "nope",
+        ]),
+        "unknown column 'nope'",
+    );
+    // invalid threshold
+    assert_error(
+        &drift(&[
+            "compare",
+            &fx("drift/reference.parquet"),
+            &cur,
+            "--threshold",
+            "ks=7",
+        ]),
+        "ks.threshold",
+    );
+    assert_error(
+        &drift(&[
+            "compare",
+            &fx("drift/reference.parquet"),
+            &cur,
+            "--threshold",
+            "psi=x",
+        ]),
+        "not a number",
+    );
+    // bad arguments
+    let o = drift(&["compare", "--bogus"]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn config_file_errors_have_line_numbers() {
+    let cur = fx("drift/current.parquet");
+    let r = fx("drift/reference.parquet");
+    let bad_key = tmp("bad_key.toml");
+    std::fs::write(
+        &bad_key,
+        "drift_share = 0.4\n\n[psi]\nthreshold = 0.2\nwarnn = 0.1\n",
+    )
+    .unwrap();
+    assert_error(
+        &drift(&["compare", &r, &cur, "--config", bad_key.to_str().unwrap()]),
+        "line 5",
+    );
+    let bad_syntax = tmp("bad_syntax.toml");
+    std::fs::write(&bad_syntax, "drift_share = \n").unwrap();
+    assert_error(
+        &drift(&[
+            "compare",
+            &r,
+            &cur,
+            "--config",
+            bad_syntax.to_str().unwrap(),
+        ]),
+        "line 1",
+    );
+    let unknown_col = tmp("unknown_col.toml");
+    std::fs::write(&unknown_col, "[columns.ghost]\nkind = \"categorical\"\n").unwrap();
+    assert_error(
+        &drift(&[
+            "compare",
+            &r,
+            &cur,
+            "--config",
+            unknown_col.to_str().unwrap(),
+        ]),
+        "unknown column 'ghost'",
+    );
+}
+
+#[test]
+fn config_file_and_flag_override() {
+    let cfg = tmp("cfg.toml");
+    std::fs::write(&cfg, "fail_on = \"never\"\n[wasserstein]\nthreshold = 5.0\n[columns.country.psi]\nthreshold = 10.0\n").unwrap();
+    let (r, c) = (fx("drift/reference.parquet"), fx("drift/current.parquet"));
+    let o = drift(&[
+        "compare",
+        &r,
+        &c,
+        "--config",
+        cfg.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"]["drifted_columns"], 0);
+    // flags override the file
+    let o = drift(&[
+        "compare",
+        &r,
+        &c,
+        "--config",
+        cfg.to_str().unwrap(),
+        "--fail-on",
+        "column",
+        "--threshold",
+        "wasserstein=0.1",
+    ]);
+    assert_eq!(code(&o), 1);
+}
+
+#[test]
+fn init_config_round_trips() {
+    let o = drift(&["init-config"]);
+    assert_eq!(code(&o), 0);
+    let p = tmp("init.toml");
+    std::fs::write(&p, &o.stdout).unwrap();
+    let o = drift(&[
+        "compare",
+        &fx("no_drift/reference.parquet"),
+        &fx("no_drift/current.parquet"),
+        "--config",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+#[test]
+fn json_output_matches_schema_and_expected() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schema/report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("valid schema");
+    for name in ["no_drift", "drift", "mixed", "schema_change"] {
+        let o = drift(&[
+            "compare",
+            &format!("fixtures/{name}/reference.parquet"),
+            &format!("fixtures/{name}/current.parquet"),
+            "--format",
+            "json",
+        ]);
+        assert!(code(&o) < 2, "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        let errors: Vec<String> = validator
+            .iter_errors(&v)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        let expected = root().join(format!("fixtures/{name}/expected.json"));
+        if std::env::var_os("DRIFT_BLESS").is_some() {
+            std::fs::write(&expected, &o.stdout).unwrap();
+        }
+        let want: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(&expected).expect("expected.json (DRIFT_BLESS=1 to create)"),
+        )
+        .unwrap();
+        if v != want {
+            let (a, b) = (
+                serde_json::to_string_pretty(&want).unwrap(),
+                serde_json::to_string_pretty(&v).unwrap(),
+            );
+            let diff: Vec<String> = a
+                .lines()
+                .zip(b.lines())
+                .enumerate()
+                .filter(|(_, (x, y))| x != y)
+                .take(10)
+                .map(|(i, (x, y))| format!("line {}: expected {x}\n          got {y}", i + 1))
+                .collect();
+            panic!(
+                "{name}: output differs from expected.json (DRIFT_BLESS=1 to update):\n{}",
+                diff.join("\n")
+            );
+        }
+    }
+}
+
+#[test]
+fn per_column_problems_do_not_abort() {
+    let o = drift(&[
+        "compare",
+        &fx("mixed/reference.parquet"),
+        &fx("mixed/current.parquet"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let status = |n: &str| {
+        v["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == n)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("all_null"), "no_data");
+    assert_eq!(status("tags"), "skipped");
+    assert_eq!(status("blob"), "skipped");
+    assert_eq!(status("with_nulls"), "drift");
+    let o = drift(&[
+        "compare",
+        &fx("schema_change/reference.parquet"),
+        &fx("schema_change/current.parquet"),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["schema"]["only_in_reference"],
+        serde_json::json!(["score"])
+    );
+    assert_eq!(
+        v["schema"]["only_in_current"],
+        serde_json::json!(["new_col"])
+    );
+    assert_eq!(v["schema"]["type_changes"][0]["column"], "age");
+}
+
+#[test]
+fn html_is_self_contained_escaped_and_bounded() {
+    let p = tmp("r.html");
+    let o = drift(&[
+        "compare",
+        &fx("mixed/reference.parquet"),
+        &fx("mixed/current.parquet"),
+        "--html",
+        p.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(code(&o), 0);
+    assert!(
+        o.stdout.is_empty() && o.stderr.is_empty(),
+        "--quiet prints nothing"
+    );
+    let html = std::fs::read_to_string(&p).unwrap();
+    assert!(
+        !html.contains("<script>alert(1)</script>"),
+        "column name must be escaped"
+    );
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://") && !html.contains("src="),
+        "no external resources"
+    );
+    assert!(html.len() < 300_000, "size {}", html.len());
+    // the page for a larger current side (3 files) is about the same size
+    let p2 = tmp("r2.html");
+    drift(&[
+        "compare",
+        &fx("drift/reference.parquet"),
+        &fx("dataset/current"),
+        "--html",
+        p2.to_str().unwrap(),
+        "-q",
+    ]);
+    let p3 = tmp("r3.html");
+    drift(&[
+        "compare",
+        &fx("drift/reference.parquet"),
+        &fx("drift/current.parquet"),
+        "--html",
+        p3.to_str().unwrap(),
+        "-q",
+    ]);
+    let (a, b) = (
+        std::fs::metadata(&p2).unwrap().len() as f64,
+        std::fs::metadata(&p3).unwrap().len() as f64,
+    );
+    assert!((a / b - 1.0).abs() < 0.1, "{a} vs {b}");
+}
+
+#[test]
+fn markdown_and_junit() {
+    let o = drift(&[
+        "compare",
+        &fx("drift/reference.parquet"),
+        &fx("drift/current.parquet"),
+        "--format",
+        "markdown",
+    ]);
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(md.starts_with("### 🔴 drift: DATASET DRIFT"), "{md}");
+    assert!(md.contains("| amount | numeric | wasserstein |"));
+    let o = drift(&[
+        "compare",
+        &fx("mixed/reference.parquet"),
+        &fx("mixed/current.parquet"),
+        "--format",
+        "junit",
+    ]);
+    let x = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        x.contains("<testsuites name=\"drift\" tests=\"10\" failures=\"2\" skipped=\"3\">"),
+        "{x}"
+    );
+    assert!(x.contains("name=\"&lt;script&gt;alert(1)&lt;/script&gt;\""));
+}
+
+#[test]
+fn directory_and_glob_inputs() {
+    let o = drift(&[
+        "compare",
+        &fx("drift/reference.parquet"),
+        &fx("dataset/current"),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["inputs"]["current"]["rows"], 2100);
+    let o = drift(&[
+        "compare",
+        &fx("drift/reference.parquet"),
+        &format!("{}/part-*.parquet", fx("dataset/current")),
+        "--format",
+        "json",
+    ]);
+    let w: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(w["inputs"]["current"]["rows"], 2100);
+    assert_eq!(v["columns"], w["columns"]);
+}
+
+#[test]
+fn threads_do_not_change_output() {
+    let run = |t: &str| {
+        drift(&[
+            "compare",
+            &fx("mixed/reference.parquet"),
+            &fx("mixed/current.parquet"),
+            "--format",
+            "json",
+            "--threads",
+            t,
+            "--max-memory",
+            "1M",
+        ])
+        .stdout
+    };
+    assert_eq!(run("1"), run("2"));
+}
+
+#[test]
+fn closed_stdout_pipe_is_not_an_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_drift"))
+        .args([
+            "compare",
+            &fx("mixed/reference.parquet"),
+            &fx("mixed/current.parquet"),
+            "--format",
+            "json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // close the read end at once
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn help_documents_exit_status() {
+    let o = drift(&["compare", "--help"]);
+    assert_eq!(code(&o), 0);
+    let h = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        h.contains("EXIT STATUS") && h.contains("0  the run completed and no drift alert"),
+        "{h}"
+    );
+}
