@@ -59,6 +59,15 @@ impl CompSum {
 
 /// Merges two sorted, finite, non-empty samples. See the module docs.
 ///
+/// One element per step: the smaller head is consumed, the exact integer
+/// difference `I·m − J·n` moves by `+m` or `−n`, and the gap to the next
+/// value of the union is weighted by it. Within a tie group the gap is 0, so
+/// the Wasserstein sum needs no special case; the KS maximum is taken only
+/// where the next value is strictly larger (the end of a tie group), which
+/// is what makes ties exact. Gaps are summed in chunks of 1024 terms that are
+/// added to a compensated total (terms are non-negative: relative error
+/// ≈ 1024·ε per chunk).
+///
 /// ```
 /// use drift_core::kernels::ecdf::ecdf_merge;
 /// let s = ecdf_merge(&[0.0, 1.0, 3.0], &[5.0, 6.0, 8.0]);
@@ -67,49 +76,60 @@ impl CompSum {
 /// ```
 pub fn ecdf_merge(a: &[f64], b: &[f64]) -> EcdfStats {
     let (n, m) = (a.len(), b.len());
-    let (nn, mm) = (n as i128, m as i128);
-    let (mut i, mut j) = (0usize, 0usize);
-    let mut best: i128 = 0;
-    let mut best_abs: u128 = 0;
+    if n == 0 || m == 0 {
+        return ecdf_reference(a, b);
+    }
+    if (n as u128) * (m as u128) >= (1u128 << 62) {
+        return ecdf_reference(a, b);
+    }
+    let (ni, mi) = (n as i64, m as i64);
+    let mut diff: i64 = 0;
+    let mut best: i64 = 0;
+    let mut best_abs: i64 = 0;
     let mut loc = f64::NAN;
-    let mut w = CompSum::default();
-    while i < n || j < m {
-        let x = if j >= m || (i < n && a[i] <= b[j]) {
-            a[i]
-        } else {
-            b[j]
-        };
-        while i < n && a[i] == x {
+    let mut total = CompSum::default();
+    let mut chunk = 0.0f64;
+    let mut in_chunk = 0u32;
+    let (mut i, mut j) = (0usize, 0usize);
+    let mut x = a[0];
+    let mut y = b[0];
+    loop {
+        let take_a = x <= y;
+        let cur = if take_a { x } else { y };
+        if take_a {
+            diff += mi;
             i += 1;
-        }
-        while j < m && b[j] == x {
+            x = if i < n { a[i] } else { f64::INFINITY };
+        } else {
+            diff -= ni;
             j += 1;
+            y = if j < m { b[j] } else { f64::INFINITY };
         }
-        let diff = i as i128 * mm - j as i128 * nn;
-        let ad = diff.unsigned_abs();
-        if ad > best_abs {
+        let next = if x <= y { x } else { y };
+        if next == f64::INFINITY {
+            // last value: both ECDFs are 1, diff is 0
+            break;
+        }
+        let ad = diff.abs();
+        if next != cur && ad > best_abs {
             best_abs = ad;
             best = diff;
-            loc = x;
+            loc = cur;
         }
-        if ad != 0 && (i < n || j < m) {
-            let next = if j >= m || (i < n && a[i] <= b[j]) {
-                a[i]
-            } else {
-                b[j]
-            };
-            w.add(ad as f64 * (next - x));
+        chunk += ad as f64 * (next - cur);
+        in_chunk += 1;
+        if in_chunk == 1024 {
+            total.add(chunk);
+            chunk = 0.0;
+            in_chunk = 0;
         }
     }
+    total.add(chunk);
     EcdfStats {
-        ks_numerator: best_abs,
+        ks_numerator: best_abs as u128,
         ks_sign: if best >= 0 { 1 } else { -1 },
-        ks_location: if loc.is_nan() {
-            a.first().copied().unwrap_or(0.0)
-        } else {
-            loc
-        },
-        w1_numerator: w.value(),
+        ks_location: if loc.is_nan() { a[0] } else { loc },
+        w1_numerator: total.value(),
     }
 }
 
@@ -148,14 +168,17 @@ pub fn ecdf_reference(a: &[f64], b: &[f64]) -> EcdfStats {
     }
 }
 
-/// Block prefix sums (double-double) of a sorted sample, for O(log n)
-/// range sums in [`ecdf_search`]: memory n/32 × 16 bytes.
+/// Search index over a sorted sample for [`ecdf_search`]: every 64th value
+/// (a cache-resident coarse array that locates any position with one
+/// 64-value block of the sample to touch) and double-double prefix sums at
+/// the same block boundaries. Memory: n/64 × 24 bytes.
 #[derive(Debug, Clone)]
 pub struct PrefixIndex {
     blocks: Vec<crate::stats::dd::Dd>,
+    coarse: Vec<f64>,
 }
 
-const BLOCK: usize = 32;
+const BLOCK: usize = 64;
 
 impl PrefixIndex {
     /// Builds the index over `sorted`.
@@ -170,114 +193,188 @@ impl PrefixIndex {
             }
             blocks.push(acc);
         }
-        PrefixIndex { blocks }
+        let coarse = sorted.iter().step_by(BLOCK).copied().collect();
+        PrefixIndex { blocks, coarse }
     }
 
-    /// Σ sorted[0..k] in double-double.
+    /// First index `i` with `!pred(sorted[i])` for a predicate true on a prefix.
+    fn search(&self, sorted: &[f64], pred: impl Fn(f64) -> bool) -> usize {
+        let k = self.coarse.partition_point(|&x| pred(x));
+        if k == 0 {
+            return 0;
+        }
+        let lo = (k - 1) * BLOCK;
+        let hi = (k * BLOCK).min(sorted.len());
+        lo + sorted[lo..hi].partition_point(|&x| pred(x))
+    }
+
+    /// Σ sorted[0..k] in double-double, from the nearer block boundary.
     fn prefix(&self, sorted: &[f64], k: usize) -> crate::stats::dd::Dd {
         let b = k / BLOCK;
-        let mut acc = self.blocks[b];
-        for &x in &sorted[b * BLOCK..k] {
-            acc = acc.add_f64(x);
+        let up = (b + 1) * BLOCK;
+        if k - b * BLOCK > BLOCK / 2 && b + 1 < self.blocks.len() {
+            let mut acc = self.blocks[b + 1];
+            for &x in &sorted[k..up] {
+                acc = acc.add_f64(-x);
+            }
+            acc
+        } else {
+            let mut acc = self.blocks[b];
+            for &x in &sorted[b * BLOCK..k] {
+                acc = acc.add_f64(x);
+            }
+            acc
         }
-        acc
+    }
+}
+
+/// First index `i ≥ start` with `!(pred(a[i]))`, for a predicate that is
+/// true on a prefix: exponential search from `start`, then binary search —
+/// O(log d) for a distance d, touching only memory near `start`.
+#[inline]
+fn gallop(a: &[f64], start: usize, pred: impl Fn(f64) -> bool) -> usize {
+    let n = a.len();
+    if start >= n || !pred(a[start]) {
+        return start;
+    }
+    let mut lo = start; // pred(a[lo]) holds
+    let mut step = 1usize;
+    loop {
+        let probe = lo + step;
+        if probe >= n {
+            return lo + 1 + a[lo + 1..].partition_point(|&x| pred(x));
+        }
+        if pred(a[probe]) {
+            lo = probe;
+            step *= 2;
+        } else {
+            return lo + 1 + a[lo + 1..probe].partition_point(|&x| pred(x));
+        }
     }
 }
 
 /// The same statistics as [`ecdf_merge`] for a *fitted* sorted reference `a`
-/// (with its [`PrefixIndex`]) and a sorted window `b`, in O(m log n): the KS
-/// supremum is found at the two one-sided limits around each distinct value
-/// of `b` by binary search, and the Wasserstein integral between consecutive
-/// values of `b` is evaluated in closed form from prefix sums of `a`
-/// (double-double, so `count·x − Σ a` does not cancel).
+/// (with its [`PrefixIndex`]) and a sorted window `b`, in O(m log n):
+/// the KS supremum is found at the two one-sided limits around each distinct
+/// value of `b`, and the Wasserstein integral between consecutive values of
+/// `b` is evaluated in closed form from prefix sums of `a` (double-double, so
+/// `count·x − Σ a` does not cancel). Positions in `a` are found through the index's coarse
+/// array, so each lookup touches one 64-value block of the reference.
 pub fn ecdf_search(a: &[f64], index: &PrefixIndex, b: &[f64]) -> EcdfStats {
     use crate::stats::dd::Dd;
     let (n, m) = (a.len(), b.len());
     let (nn, mm) = (n as i128, m as i128);
-    // ∫_u^v I(x) dx, I(x) = #{a ≤ x}, for u ≤ v.
-    let integral_i = |u: f64, v: f64| -> Dd {
+    let pre = |k: usize| index.prefix(a, k);
+    // Σ a[p..q] given P(p): returns P(q) − P(p) and P(q).
+    let ext = |p: usize, pp: Dd, q: usize| -> (Dd, Dd) {
+        if q <= p {
+            (Dd::default(), pp)
+        } else if q - p <= BLOCK {
+            let s = a[p..q].iter().fold(Dd::default(), |acc, &x| acc.add_f64(x));
+            (s, pp.add(s))
+        } else {
+            let pq = pre(q);
+            (pq.sub(pp), pq)
+        }
+    };
+    // ∫_u^v I(x) dx where I(u) = p and the points in (u, v) sum to `s` over a[p..q].
+    let int_i = |u: f64, v: f64, p: usize, q: usize, s: Dd| -> Dd {
         if v <= u {
             return Dd::default();
         }
-        let p = a.partition_point(|&x| x <= u);
-        let q = a.partition_point(|&x| x < v).max(p);
-        let s = index.prefix(a, q).sub(index.prefix(a, p));
-        let width = Dd::diff(v, u);
-        width
+        Dd::diff(v, u)
             .mul_f64(p as f64)
             .add(Dd::from((q - p) as f64).mul_f64(v))
             .sub(s)
     };
-    // ∫_l^r |m·I(x) − t| dx
-    let piece = |l: f64, r: f64, t: u128| -> Dd {
-        if r <= l {
-            return Dd::default();
-        }
-        let rank = t.div_ceil(m as u128) as usize; // smallest count with m·count ≥ t
-        let xs = if rank == 0 {
-            l
-        } else if rank > n {
-            r
-        } else {
-            a[rank - 1].clamp(l, r)
-        };
+    // ∫_l^r |m·I(x) − t| dx, with pl = #{a ≤ l}, ppl = Σ a[..pl], ql = #{a < r}.
+    // Returns the integral and Σ a[..ql].
+    let piece = |l: f64, r: f64, t: u128, pl: usize, ppl: Dd, ql: usize| -> (Dd, Dd) {
         let tf = t as f64;
-        let below = Dd::diff(xs, l)
-            .mul_f64(tf)
-            .sub(integral_i(l, xs).mul_f64(m as f64));
-        let above = integral_i(xs, r)
-            .mul_f64(m as f64)
-            .sub(Dd::diff(r, xs).mul_f64(tf));
-        let below = if below.hi < 0.0 { Dd::default() } else { below };
-        let above = if above.hi < 0.0 { Dd::default() } else { above };
-        below.add(above)
+        let mf = m as f64;
+        let rank = t.div_ceil(m as u128) as usize; // smallest count with m·count ≥ t
+        let pos = |d: Dd| if d.hi < 0.0 { Dd::default() } else { d };
+        if rank <= pl || rank > ql || r <= l {
+            let (s, pql) = ext(pl, ppl, ql);
+            if r <= l {
+                return (Dd::default(), pql);
+            }
+            let area = int_i(l, r, pl, ql, s).mul_f64(mf);
+            let rect = Dd::diff(r, l).mul_f64(tf);
+            (
+                if rank <= pl {
+                    pos(area.sub(rect))
+                } else {
+                    pos(rect.sub(area))
+                },
+                pql,
+            )
+        } else {
+            let xs = a[rank - 1];
+            let f = index.search(a, |x| x < xs).max(pl);
+            let e = index.search(a, |x| x <= xs).min(ql);
+            let (s1, pf) = ext(pl, ppl, f);
+            let (_, pe) = ext(f, pf, e);
+            let (s2, pql) = ext(e, pe, ql);
+            let below = pos(Dd::diff(xs, l)
+                .mul_f64(tf)
+                .sub(int_i(l, xs, pl, f, s1).mul_f64(mf)));
+            let above = pos(int_i(xs, r, e, ql, s2)
+                .mul_f64(mf)
+                .sub(Dd::diff(r, xs).mul_f64(tf)));
+            (below.add(above), pql)
+        }
     };
     let mut best_abs = 0u128;
     let mut best = 0i128;
     let mut loc = f64::NAN;
-    let mut w = Dd::default();
-    let consider = |d: i128, x: f64, best_abs: &mut u128, best: &mut i128, loc: &mut f64| {
-        if d.unsigned_abs() > *best_abs {
-            *best_abs = d.unsigned_abs();
-            *best = d;
-            *loc = x;
+    let mut consider = |d: i128, x: f64| {
+        if d.unsigned_abs() > best_abs {
+            best_abs = d.unsigned_abs();
+            best = d;
+            loc = x;
         }
     };
+    let mut w = Dd::default();
     let mut j = 0usize;
-    let mut prev: Option<f64> = None;
+    let mut prev: Option<(f64, usize, Dd)> = None; // (value, #{a ≤ value}, Σ a[..that])
     while j < m {
         let c = b[j];
         let j0 = j;
-        j += b[j..].partition_point(|&x| x == c);
-        let lo = a.partition_point(|&x| x < c);
-        let hi = lo + a[lo..].partition_point(|&x| x == c);
-        if lo > 0 {
-            consider(
-                lo as i128 * mm - j0 as i128 * nn,
-                a[lo - 1],
-                &mut best_abs,
-                &mut best,
-                &mut loc,
-            );
-        }
-        consider(
-            hi as i128 * mm - j as i128 * nn,
-            c,
-            &mut best_abs,
-            &mut best,
-            &mut loc,
-        );
-        let left = match prev {
-            Some(p) => p,
-            None => a[0].min(c),
+        j = gallop(b, j, |x| x == c);
+        let lo = index.search(a, |x| x < c);
+        let hi = if lo < n && a[lo] == c {
+            index.search(a, |x| x <= c)
+        } else {
+            lo
         };
-        w = w.add(piece(left, c, j0 as u128 * n as u128));
-        prev = Some(c);
+        if lo > 0 {
+            consider(lo as i128 * mm - j0 as i128 * nn, a[lo - 1]);
+        }
+        consider(hi as i128 * mm - j as i128 * nn, c);
+        let t = j0 as u128 * n as u128;
+        let phi = match prev {
+            Some((left, pl, ppl)) => {
+                let (area, plo) = piece(left, c, t, pl, ppl, lo);
+                w = w.add(area);
+                ext(lo, plo, hi).1
+            }
+            // before the first window value F_cur = 0: the area from a[0] to c
+            None if a[0] < c => {
+                let pl = index.search(a, |x| x <= a[0]);
+                let (area, plo) = piece(a[0], c, t, pl, pre(pl), lo);
+                w = w.add(area);
+                ext(lo, plo, hi).1
+            }
+            None => pre(hi),
+        };
+        prev = Some((c, hi, phi));
     }
-    if let Some(p) = prev {
+    if let Some((p, hp, php)) = prev {
         let last = a[n - 1];
         if last > p {
-            w = w.add(piece(p, last, m as u128 * n as u128));
+            let q = index.search(a, |x| x < last);
+            w = w.add(piece(p, last, m as u128 * n as u128, hp, php, q).0);
         }
     }
     EcdfStats {

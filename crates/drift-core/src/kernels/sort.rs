@@ -1,8 +1,11 @@
 //! Sorting `f64` by IEEE total order.
 //!
-//! [`sort_f64`] is an LSD radix sort on the total-order `u64` key (11-bit
-//! digits, one histogram pass for all digits, digit passes whose bucket is
-//! constant are skipped). On data with few distinct values the standard
+//! [`sort_f64`] is an LSD radix sort on the total-order `u64` key (8-bit
+//! digits, one histogram pass for all eight digits, digit passes whose
+//! bucket is constant are skipped; keys are made in place, so the only extra
+//! memory is one scratch buffer). 8-bit digits beat 11- and 16-bit ones here:
+//! 21 vs 45 vs 40 ns/element at 10M (`cargo run --release -p drift-benches
+//! --example sortexp`), because 256 scatter targets stay in cache. On data with few distinct values the standard
 //! pattern-defeating quicksort is faster (it is O(n log k) there), so the
 //! kernel samples the input once and picks. Large inputs are split in two,
 //! each half is sorted on its own rayon task and the halves are merged.
@@ -13,21 +16,15 @@
 /// Below this many values the comparison sort wins.
 const RADIX_MIN: usize = 2048;
 /// Above this many values one sort is split across two tasks.
-const PARALLEL_MIN: usize = 1 << 20;
-const BITS: u32 = 11;
+const PARALLEL_MIN: usize = 1 << 18;
+const BITS: u32 = 8;
 const BUCKETS: usize = 1 << BITS;
-const PASSES: usize = 6; // 6 × 11 = 66 ≥ 64 bits
+const PASSES: usize = 8;
 
 #[inline(always)]
 fn key(x: f64) -> u64 {
     let b = x.to_bits();
     b ^ ((((b as i64) >> 63) as u64) | (1u64 << 63))
-}
-
-#[inline(always)]
-fn unkey(k: u64) -> f64 {
-    let b = if k >> 63 == 1 { k ^ (1u64 << 63) } else { !k };
-    f64::from_bits(b)
 }
 
 /// Reference implementation: the standard library's unstable sort by total order.
@@ -98,21 +95,30 @@ fn merge_halves(v: &mut [f64], mid: usize) {
     }
 }
 
+/// Reinterprets `f64`s as their bit patterns.
+fn as_bits(v: &mut [f64]) -> &mut [u64] {
+    // SAFETY: f64 and u64 have the same size and alignment, and every bit
+    // pattern is a valid u64 (and a valid f64 when converted back).
+    unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast::<u64>(), v.len()) }
+}
+
 /// LSD radix sort of `v` on the total-order key (always radix; for benches).
 pub fn radix_sort(v: &mut [f64]) {
     let n = v.len();
     if n < 2 {
         return;
     }
-    let mut keys: Vec<u64> = v.iter().map(|&x| key(x)).collect();
-    let mut hist = vec![[0u32; BUCKETS]; PASSES];
-    for &k in &keys {
+    let keys = as_bits(v);
+    let mut hist = [[0u32; BUCKETS]; PASSES];
+    for k in keys.iter_mut() {
+        let b = *k;
+        *k = b ^ ((((b as i64) >> 63) as u64) | (1u64 << 63));
         for (p, h) in hist.iter_mut().enumerate() {
-            h[((k >> (p as u32 * BITS)) as usize) & (BUCKETS - 1)] += 1;
+            h[((*k >> (p as u32 * BITS)) as usize) & (BUCKETS - 1)] += 1;
         }
     }
     let mut buf = vec![0u64; n];
-    let mut src_is_keys = true;
+    let mut in_keys = true;
     for (p, h) in hist.iter().enumerate() {
         // Skip a pass whose digit is the same for every key.
         if h.iter().any(|&c| c as usize == n) {
@@ -125,21 +131,31 @@ pub fn radix_sort(v: &mut [f64]) {
             sum += c as usize;
         }
         let shift = p as u32 * BITS;
-        let (src, dst) = if src_is_keys {
-            (&keys, &mut buf)
+        let (src, dst): (&[u64], &mut [u64]) = if in_keys {
+            (&*keys, &mut buf)
         } else {
-            (&buf, &mut keys)
+            (&buf, &mut *keys)
         };
-        for &k in src.iter() {
+        let out = dst.as_mut_ptr();
+        for &k in src {
             let d = ((k >> shift) as usize) & (BUCKETS - 1);
-            dst[offs[d]] = k;
-            offs[d] += 1;
+            // SAFETY: offs[d] starts at the bucket's start and is bumped once
+            // per key of that bucket, so it stays below start + count ≤ n =
+            // dst.len(); d < BUCKETS by the mask.
+            unsafe {
+                let o = offs.get_unchecked_mut(d);
+                *out.add(*o) = k;
+                *o += 1;
+            }
         }
-        src_is_keys = !src_is_keys;
+        in_keys = !in_keys;
     }
-    let sorted = if src_is_keys { &keys } else { &buf };
-    for (x, &k) in v.iter_mut().zip(sorted.iter()) {
-        *x = unkey(k);
+    if !in_keys {
+        keys.copy_from_slice(&buf);
+    }
+    for k in keys.iter_mut() {
+        let x = *k;
+        *k = if x >> 63 == 1 { x ^ (1u64 << 63) } else { !x };
     }
 }
 

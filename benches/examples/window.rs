@@ -1,0 +1,39 @@
+use arrow_array::{ArrayRef, Float64Array, RecordBatch};
+use drift_benches::normal_vec;
+use drift_core::kernels::ecdf::{ecdf_search, PrefixIndex};
+use drift_core::{Config, Reference};
+use std::sync::Arc;
+use std::time::Instant;
+
+fn main() {
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000_000);
+    let mut a = normal_vec(9, n, 0.0);
+    let w = normal_vec(11, 10_000, 0.1);
+    let batch = |v: Vec<f64>| {
+        RecordBatch::try_from_iter([("x", Arc::new(Float64Array::from(v)) as ArrayRef)]).unwrap()
+    };
+    let reference = Reference::fit(&[batch(a.clone())], &Config::default()).unwrap();
+    let wb = batch(w.clone());
+    for _ in 0..3 {
+        let t = Instant::now();
+        let r = reference.compare(std::slice::from_ref(&wb)).unwrap();
+        println!("compare: {:?} drift={}", t.elapsed(), r.columns[0].drift);
+    }
+    drift_core::kernels::sort::sort_f64(&mut a);
+    let mut ws = w.clone();
+    drift_core::kernels::sort::sort_f64(&mut ws);
+    let idx = PrefixIndex::new(&a);
+    let t = Instant::now();
+    let mut e = ecdf_search(&a, &idx, &ws);
+    for _ in 0..std::env::var("REPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+    {
+        e = ecdf_search(&a, &idx, &ws);
+    }
+    println!("ecdf_search: {:?} {}", t.elapsed(), e.ks_numerator);
+}
