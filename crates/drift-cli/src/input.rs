@@ -136,11 +136,23 @@ impl Dataset {
     /// counted as categories are read as dictionaries, so Parquet dictionary
     /// pages are counted by key instead of materialising a string per row.
     pub fn read_column(&self, name: &str, as_dictionary: bool) -> Result<Vec<ArrayRef>> {
+        let mut out = Vec::new();
+        self.for_each_batch(name, as_dictionary, |a| out.push(a))?;
+        Ok(out)
+    }
+
+    /// Streams one column, batch by batch, to `sink` (each array is dropped
+    /// after `sink` returns unless it keeps it).
+    pub fn for_each_batch(
+        &self,
+        name: &str,
+        as_dictionary: bool,
+        mut sink: impl FnMut(ArrayRef),
+    ) -> Result<()> {
         let idx = self
             .schema
             .index_of(name)
             .map_err(|_| anyhow!("{} has no column '{name}'", self.side))?;
-        let mut out = Vec::new();
         for f in &self.files {
             let file = File::open(f)
                 .with_context(|| format!("reading {} file {}", self.side, f.display()))?;
@@ -198,10 +210,10 @@ impl Dataset {
                         clean(&e.to_string())
                     )
                 })?;
-                out.push(batch.column(0).clone());
+                sink(batch.column(0).clone());
             }
         }
-        Ok(out)
+        Ok(())
     }
 }
 

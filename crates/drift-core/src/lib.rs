@@ -42,6 +42,7 @@ pub mod stats;
 pub use config::{ColumnKind, Config, Correction, Decision, TestKind, TestSettings};
 pub use error::{Error, Result};
 pub use profile::{
-    compare, compare_column, plan_columns, ColumnPlan, ColumnProfile, CurrentSide, Reference,
+    compare, compare_column, compare_sides, plan_columns, ColumnPlan, ColumnProfile, CurrentSide,
+    Reference, SideAccumulator,
 };
 pub use report::Report;

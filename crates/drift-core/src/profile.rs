@@ -83,6 +83,96 @@ pub enum CurrentSide {
     Failed(String, Counts),
 }
 
+/// Mergeable state of one side of one column while its batches stream in:
+/// `update` per Arrow array, `merge` across partitions, `finish` to sort.
+/// Memory: the finite values (numeric, pre-sized with `capacity` to avoid
+/// growth copies) or the category counts — never the Arrow arrays.
+#[derive(Debug)]
+pub enum SideAccumulator {
+    /// Finite values so far.
+    Numeric(Vec<f64>, Counts),
+    /// Category counts so far.
+    Categorical(CategoryCounts),
+    /// Extraction failed (e.g. too many categories); the reason.
+    Failed(String, Counts),
+}
+
+impl SideAccumulator {
+    /// An empty accumulator for a column of kind `kind`; `capacity` is the
+    /// expected row count (a size hint).
+    pub fn new(kind: ColumnKind, capacity: usize) -> SideAccumulator {
+        match kind {
+            ColumnKind::Numeric => {
+                SideAccumulator::Numeric(Vec::with_capacity(capacity), Counts::default())
+            }
+            ColumnKind::Categorical => SideAccumulator::Categorical(CategoryCounts::default()),
+        }
+    }
+
+    /// Adds one array of the column.
+    pub fn update(&mut self, name: &str, array: &dyn Array, config: &Config) {
+        let failed = match self {
+            SideAccumulator::Numeric(v, c) => match extract_numeric(name, array, v) {
+                Ok(k) => {
+                    c.merge(&k);
+                    None
+                }
+                Err(e) => Some((e.to_string(), *c)),
+            },
+            SideAccumulator::Categorical(cc) => cc
+                .update(name, array, config.max_categories)
+                .err()
+                .map(|e| (e.to_string(), cc.missing)),
+            SideAccumulator::Failed(_, c) => {
+                c.merge(&Counts {
+                    count: array.len() as u64,
+                    nulls: array.logical_null_count() as u64,
+                    ..Counts::default()
+                });
+                None
+            }
+        };
+        if let Some((reason, counts)) = failed {
+            *self = SideAccumulator::Failed(reason, counts);
+        }
+    }
+
+    /// Merges another partition of the same side.
+    pub fn merge(&mut self, other: SideAccumulator) {
+        match (&mut *self, other) {
+            (SideAccumulator::Numeric(v, c), SideAccumulator::Numeric(w, d)) => {
+                v.extend_from_slice(&w);
+                c.merge(&d);
+            }
+            (SideAccumulator::Categorical(a), SideAccumulator::Categorical(b)) => a.merge(b),
+            (SideAccumulator::Failed(..), _) => {}
+            (_, f @ SideAccumulator::Failed(..)) => *self = f,
+            _ => {
+                *self = SideAccumulator::Failed(
+                    "partitions of different kinds".into(),
+                    Counts::default(),
+                )
+            }
+        }
+    }
+
+    /// Sorts (numeric) or orders (categorical) what was accumulated.
+    pub fn finish(self) -> CurrentSide {
+        match self {
+            SideAccumulator::Numeric(mut v, c) => {
+                sort_f64(&mut v);
+                v.shrink_to_fit();
+                CurrentSide::Numeric(v, c)
+            }
+            SideAccumulator::Categorical(cc) => {
+                let m = cc.missing;
+                CurrentSide::Categorical(cc.into_sorted(), m)
+            }
+            SideAccumulator::Failed(r, c) => CurrentSide::Failed(r, c),
+        }
+    }
+}
+
 impl CurrentSide {
     /// Extracts the current side of a column of kind `kind`.
     pub fn prepare(
@@ -91,31 +181,15 @@ impl CurrentSide {
         kind: ColumnKind,
         config: &Config,
     ) -> CurrentSide {
-        match kind {
-            ColumnKind::Numeric => {
-                let (mut v, mut c) = (Vec::new(), Counts::default());
-                for a in arrays {
-                    match extract_numeric(name, a.as_ref(), &mut v) {
-                        Ok(k) => c.merge(&k),
-                        Err(e) => return CurrentSide::Failed(e.to_string(), c),
-                    }
-                }
-                sort_f64(&mut v);
-                CurrentSide::Numeric(v, c)
-            }
-            ColumnKind::Categorical => {
-                let mut cc = CategoryCounts::default();
-                for a in arrays {
-                    if let Err(e) = cc.update(name, a.as_ref(), config.max_categories) {
-                        return CurrentSide::Failed(e.to_string(), cc.missing);
-                    }
-                }
-                let m = cc.missing;
-                CurrentSide::Categorical(cc.into_sorted(), m)
-            }
+        let rows = arrays.iter().map(|a| a.len()).sum();
+        let mut acc = SideAccumulator::new(kind, rows);
+        for a in arrays {
+            acc.update(name, a.as_ref(), config);
         }
+        acc.finish()
     }
-    fn counts(&self) -> Counts {
+    /// Missing-value counts of the side.
+    pub fn counts(&self) -> Counts {
         match self {
             CurrentSide::Numeric(_, c)
             | CurrentSide::Categorical(_, c)
@@ -134,6 +208,33 @@ impl ColumnProfile {
         kind: ColumnKind,
         config: &Config,
     ) -> ColumnProfile {
+        if !supports(dtype, kind) {
+            let mut p = ColumnProfile::skipped(
+                name,
+                dtype,
+                format!("type {dtype} cannot be tested as {kind:?}").to_lowercase(),
+            );
+            p.kind = Some(kind);
+            return p;
+        }
+        Self::from_side(
+            name,
+            dtype,
+            kind,
+            CurrentSide::prepare(name, arrays, kind, config),
+            config,
+        )
+    }
+
+    /// Fits one reference column from an already extracted side (see
+    /// [`SideAccumulator`]); the values are moved, not copied.
+    pub fn from_side(
+        name: &str,
+        dtype: &DataType,
+        kind: ColumnKind,
+        side: CurrentSide,
+        config: &Config,
+    ) -> ColumnProfile {
         let resolved = config.resolve(name, kind);
         let mut p = ColumnProfile {
             name: name.to_string(),
@@ -142,13 +243,7 @@ impl ColumnProfile {
             counts: Counts::default(),
             data: ProfileData::Skipped(String::new()),
         };
-        if !supports(dtype, kind) {
-            p.data = ProfileData::Skipped(
-                format!("type {dtype} cannot be tested as {kind:?}").to_lowercase(),
-            );
-            return p;
-        }
-        match CurrentSide::prepare(name, arrays, kind, config) {
+        match side {
             CurrentSide::Numeric(sorted, c) => {
                 p.counts = c;
                 let moments = match (sorted.first(), sorted.last()) {
@@ -816,8 +911,30 @@ pub fn compare(
     Ok(finalize(columns, findings, inputs, config))
 }
 
-/// Compares one planned column given both sides' arrays: the building block
-/// of streaming pipelines that load one column at a time.
+/// Compares one planned column given both sides already accumulated (see
+/// [`SideAccumulator`]): the building block of streaming pipelines.
+pub fn compare_sides(
+    plan: &ColumnPlan,
+    reference: CurrentSide,
+    current: CurrentSide,
+    config: &Config,
+) -> ColumnReport {
+    match &plan.kind {
+        Ok(k) => ColumnProfile::from_side(&plan.name, &plan.reference_type, *k, reference, config)
+            .compare_prepared(&current, &plan.current_type, config),
+        Err(reason) => {
+            let mut p = ColumnProfile::skipped(&plan.name, &plan.reference_type, reason.clone());
+            p.counts = reference.counts();
+            p.compare_prepared(
+                &CurrentSide::Failed(reason.clone(), current.counts()),
+                &plan.current_type,
+                config,
+            )
+        }
+    }
+}
+
+/// Compares one planned column given both sides' arrays.
 pub fn compare_column(
     plan: &ColumnPlan,
     reference: &[ArrayRef],

@@ -7,16 +7,16 @@
 //! 21 vs 45 vs 40 ns/element at 10M (`cargo run --release -p drift-benches
 //! --example sortexp`), because 256 scatter targets stay in cache. On data with few distinct values the standard
 //! pattern-defeating quicksort is faster (it is O(n log k) there), so the
-//! kernel samples the input once and picks. Large inputs are split in two,
-//! each half is sorted on its own rayon task and the halves are merged.
+//! kernel samples the input once and picks. A sort is single-threaded:
+//! splitting one sort in two halves and merging them was measured no faster
+//! on 2 cores (the sequential merge eats the gain), and the pipeline already
+//! sorts the reference and current sides of a column concurrently.
 //!
 //! NaN policy: NaNs are ordered by `f64::total_cmp` (negative NaN first,
 //! positive NaN last); callers in this crate never pass NaN.
 
 /// Below this many values the comparison sort wins.
 const RADIX_MIN: usize = 2048;
-/// Above this many values one sort is split across two tasks.
-const PARALLEL_MIN: usize = 1 << 18;
 const BITS: u32 = 8;
 const BUCKETS: usize = 1 << BITS;
 const PASSES: usize = 8;
@@ -43,7 +43,7 @@ fn few_distinct(v: &[f64]) -> bool {
 }
 
 /// Sorts `v` ascending by `f64::total_cmp`, choosing radix or comparison
-/// sort by a cheap sample, and using two threads for large inputs.
+/// sort by a cheap sample.
 ///
 /// Complexity: O(n) for radix (6 passes + 1 histogram pass), O(n log k)
 /// for few distinct values. Extra memory: one buffer of `n` u64.
@@ -58,41 +58,7 @@ pub fn sort_f64(v: &mut [f64]) {
         sort_reference(v);
         return;
     }
-    if v.len() >= PARALLEL_MIN && rayon::current_num_threads() > 1 {
-        let mid = v.len() / 2;
-        {
-            let (a, b) = v.split_at_mut(mid);
-            rayon::join(|| radix_sort(a), || radix_sort(b));
-        }
-        merge_halves(v, mid);
-    } else {
-        radix_sort(v);
-    }
-}
-
-/// Merges the two sorted halves `v[..mid]` and `v[mid..]`.
-fn merge_halves(v: &mut [f64], mid: usize) {
-    if mid == 0 || mid == v.len() || v[mid - 1].total_cmp(&v[mid]).is_le() {
-        return;
-    }
-    let left: Vec<f64> = v[..mid].to_vec();
-    let (mut i, mut j, mut k) = (0usize, mid, 0usize);
-    while i < left.len() && j < v.len() {
-        // take from the right only when strictly smaller: stable, and exact
-        if v[j].total_cmp(&left[i]).is_lt() {
-            v[k] = v[j];
-            j += 1;
-        } else {
-            v[k] = left[i];
-            i += 1;
-        }
-        k += 1;
-    }
-    while i < left.len() {
-        v[k] = left[i];
-        i += 1;
-        k += 1;
-    }
+    radix_sort(v);
 }
 
 /// Reinterprets `f64`s as their bit patterns.
@@ -215,8 +181,8 @@ mod tests {
     }
 
     #[test]
-    fn parallel_split_matches() {
-        let n = PARALLEL_MIN + 77;
+    fn large_input_matches() {
+        let n = (1 << 20) + 77;
         let mut s = 0x2545F4914F6CDD1Du64;
         check(
             (0..n)
