@@ -1,3 +1,5 @@
+//! Ad-hoc timing used while tuning a kernel (see the kernel docs).
+#![allow(clippy::unwrap_used)]
 use drift_benches::normal_vec;
 use std::time::Instant;
 
@@ -8,7 +10,7 @@ fn key(x: f64) -> u64 {
 
 fn radix<const BITS: u32>(keys: &mut [u64], buf: &mut [u64]) {
     let buckets = 1usize << BITS;
-    let passes = (64 + BITS as usize - 1) / BITS as usize;
+    let passes = 64_usize.div_ceil(BITS as usize);
     let n = keys.len();
     let mut hist = vec![0u32; buckets * passes];
     for &k in keys.iter() {

@@ -1,3 +1,5 @@
+//! Ad-hoc timing used while tuning a kernel (see the kernel docs).
+#![allow(clippy::unwrap_used)]
 use arrow_array::{ArrayRef, Float64Array, RecordBatch};
 use drift_benches::normal_vec;
 use drift_core::kernels::ecdf::{ecdf_search, PrefixIndex};
