@@ -102,7 +102,15 @@ fn decide_column(c: &mut ColumnReport, config: &Config) {
     };
     c.drift = drift;
     c.decided_by = by;
-    let warn = c.tests.iter().any(|t| t.warn || t.drift) || c.signals.iter().any(|s| s.alert);
+    // Warnings come from the deciding test's warning band (all tests' under
+    // any/all) and from drift signals. Non-deciding tests are reported but do
+    // not change the status: at millions of rows every p-value test fires on
+    // trivial shifts, and that must not turn every column into a warning.
+    let test_warn = match deciding {
+        Some(t) => t.warn,
+        None => c.tests.iter().any(|t| t.warn),
+    };
+    let warn = test_warn || c.signals.iter().any(|s| s.alert);
     c.status = if drift {
         ColumnStatus::Drift
     } else if warn {
