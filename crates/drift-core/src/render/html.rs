@@ -18,7 +18,7 @@ h1{font-size:20px;margin:0 0 6px}h2{font-size:16px;margin:24px 0 8px}
 .bar{height:10px;background:#e6e6e6;border-radius:5px;overflow:hidden;margin:8px 0;max-width:420px}.bar>div{height:100%;background:var(--bad)}
 .tablewrap{overflow-x:auto;background:#fff;border:1px solid #ddd;border-radius:8px}
 table{border-collapse:collapse;width:100%}th,td{padding:6px 10px;border-bottom:1px solid #eee;text-align:left;white-space:nowrap}
-th{cursor:pointer;user-select:none;background:#f3f3f3;position:sticky;top:0}th:after{content:" ⇅";color:#aaa;font-size:11px}
+th{background:#f3f3f3;position:sticky;top:0}table.sortable th{cursor:pointer;user-select:none}table.sortable th:after{content:" ⇅";color:#aaa;font-size:11px}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .st{font-weight:600}.st.drift{color:var(--bad)}.st.warn{color:var(--warn)}.st.ok{color:var(--ok)}.st.skipped,.st.no_data{color:var(--mut)}
 details.col{background:#fff;border:1px solid #ddd;border-radius:8px;margin:10px 0;padding:0 12px}
@@ -189,7 +189,7 @@ fn category_svg(cats: &[String], r: &[f64], c: &[f64], other: (f64, f64)) -> Str
         .cloned()
         .fold(0.0f64, f64::max)
         .max(1e-12);
-    let pw = w - l - 50.0;
+    let pw = w - l - 96.0;
     let mut s =
         format!("<svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"category shares\">");
     for (k, lab) in labels.iter().enumerate() {
