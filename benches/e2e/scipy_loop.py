@@ -5,7 +5,12 @@ import json, sys
 import numpy as np
 import pyarrow.parquet as pq
 import pyarrow as pa
+import pyarrow.compute as pac
 from scipy import stats
+
+def counts(col):
+    vc = pac.value_counts(col.drop_null())
+    return {str(v): c for v, c in zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist())}
 
 ref_path, cur_path = sys.argv[1], sys.argv[2]
 rt = pq.read_table(ref_path)
@@ -15,9 +20,9 @@ for name in rt.column_names:
     r, c = rt.column(name), ct.column(name)
     typ = r.type
     if pa.types.is_string(typ) or pa.types.is_boolean(typ):
-        rv = r.to_pandas().dropna().value_counts()
-        cv = c.to_pandas().dropna().value_counts()
-        keys = sorted(set(rv.index) | set(cv.index), key=str)
+        rv = counts(r)
+        cv = counts(c)
+        keys = sorted(set(rv) | set(cv))
         table = np.array([[rv.get(k, 0) for k in keys], [cv.get(k, 0) for k in keys]])
         chi = stats.chi2_contingency(table, correction=False)
         pr = table[0] / table[0].sum(); pc = table[1] / table[1].sum()

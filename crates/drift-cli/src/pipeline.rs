@@ -89,9 +89,11 @@ pub fn run(
             break;
         }
     };
-    std::thread::scope(|s| {
+    // Workers run as tasks of the current rayon pool (the one sized by
+    // --threads), so the joins inside them use that pool too.
+    rayon::scope(|s| {
         for _ in 0..in_flight.min(plans.len()).max(1) {
-            s.spawn(worker);
+            s.spawn(|_| worker());
         }
     });
     let mut columns = Vec::with_capacity(plans.len());

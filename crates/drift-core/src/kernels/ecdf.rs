@@ -149,18 +149,19 @@ fn merge_range(
             w: 0.0,
         };
     }
+    // Branch-free step: which side advances is a coin flip on continuous
+    // data, so it is computed with selects, and loads are clamped in bounds.
+    let (ia_last, jb_last) = (i1.saturating_sub(1), j1.saturating_sub(1));
     loop {
         let take_a = x <= y;
         let cur = if take_a { x } else { y };
-        if take_a {
-            diff += mi;
-            i += 1;
-            x = head(a, i, i1);
-        } else {
-            diff -= ni;
-            j += 1;
-            y = head(b, j, j1);
-        }
+        diff += if take_a { mi } else { -ni };
+        i += take_a as usize;
+        j += (!take_a) as usize;
+        let xa = a[i.min(ia_last)];
+        let yb = b[j.min(jb_last)];
+        x = if i < i1 { xa } else { f64::INFINITY };
+        y = if j < j1 { yb } else { f64::INFINITY };
         let mut next = if x <= y { x } else { y };
         if next == cur {
             // inside a tie group: consume the rest of it on both sides at once

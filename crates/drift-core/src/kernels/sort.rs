@@ -83,7 +83,30 @@ pub fn radix_sort(v: &mut [f64]) {
             h[((*k >> (p as u32 * BITS)) as usize) & (BUCKETS - 1)] += 1;
         }
     }
-    let mut buf = vec![0u64; n];
+    SCRATCH.with(|cell| {
+        let mut buf = cell.take();
+        buf.clear();
+        buf.resize(n, 0); // reuses the allocation: zeroing touches warm pages only
+        scatter_passes(keys, &mut buf, &hist);
+        if buf.capacity() <= SCRATCH_KEEP {
+            cell.set(buf);
+        }
+    });
+    for k in keys.iter_mut() {
+        let x = *k;
+        *k = if x >> 63 == 1 { x ^ (1u64 << 63) } else { !x };
+    }
+}
+
+thread_local! {
+    /// Scratch buffer reused across sorts on a thread (no fresh page faults per column).
+    static SCRATCH: std::cell::Cell<Vec<u64>> = const { std::cell::Cell::new(Vec::new()) };
+}
+/// Largest scratch buffer kept between sorts (u64 elements: 256 MB).
+const SCRATCH_KEEP: usize = 32 << 20;
+
+fn scatter_passes(keys: &mut [u64], buf: &mut [u64], hist: &[[u32; BUCKETS]; PASSES]) {
+    let n = keys.len();
     let mut in_keys = true;
     for (p, h) in hist.iter().enumerate() {
         // Skip a pass whose digit is the same for every key.
@@ -98,9 +121,9 @@ pub fn radix_sort(v: &mut [f64]) {
         }
         let shift = p as u32 * BITS;
         let (src, dst): (&[u64], &mut [u64]) = if in_keys {
-            (&*keys, &mut buf)
+            (&*keys, &mut *buf)
         } else {
-            (&buf, &mut *keys)
+            (&*buf, &mut *keys)
         };
         let out = dst.as_mut_ptr();
         for &k in src {
@@ -117,11 +140,7 @@ pub fn radix_sort(v: &mut [f64]) {
         in_keys = !in_keys;
     }
     if !in_keys {
-        keys.copy_from_slice(&buf);
-    }
-    for k in keys.iter_mut() {
-        let x = *k;
-        *k = if x >> 63 == 1 { x ^ (1u64 << 63) } else { !x };
+        keys.copy_from_slice(buf);
     }
 }
 
