@@ -58,7 +58,119 @@ pub fn sort_f64(v: &mut [f64]) {
         sort_reference(v);
         return;
     }
-    radix_sort(v);
+    if v.len() >= HYBRID_MIN {
+        hybrid_radix_sort(v);
+    } else {
+        radix_sort(v);
+    }
+}
+
+
+/// Inputs at least this long use the MSD-then-LSD hybrid.
+const HYBRID_MIN: usize = 1 << 17;
+const MSD_BITS: u32 = 16;
+
+/// MSD pass on the top 16 bits of the key, then an LSD radix sort of each
+/// bucket on the remaining 48 bits while the bucket is cache-resident.
+/// Buckets of up to 64 keys use insertion sort.
+pub fn hybrid_radix_sort(v: &mut [f64]) {
+    let n = v.len();
+    if n < 2 {
+        return;
+    }
+    let keys = as_bits(v);
+    let mut top = vec![0u32; 1 << MSD_BITS];
+    for k in keys.iter_mut() {
+        let b = *k;
+        *k = b ^ ((((b as i64) >> 63) as u64) | (1u64 << 63));
+        top[(*k >> (64 - MSD_BITS)) as usize] += 1;
+    }
+    SCRATCH.with(|cell| {
+        let mut buf = cell.take();
+        buf.clear();
+        buf.resize(n, 0);
+        // MSD scatter keys -> buf
+        let mut offs = vec![0usize; 1 << MSD_BITS];
+        let mut sum = 0usize;
+        for (o, &c) in offs.iter_mut().zip(top.iter()) {
+            *o = sum;
+            sum += c as usize;
+        }
+        let starts = offs.clone();
+        let out = buf.as_mut_ptr();
+        for &k in keys.iter() {
+            let d = (k >> (64 - MSD_BITS)) as usize;
+            // SAFETY: offs[d] < start[d] + count[d] ≤ n, as in scatter_passes.
+            unsafe {
+                let o = offs.get_unchecked_mut(d);
+                *out.add(*o) = k;
+                *o += 1;
+            }
+        }
+        // LSD within each bucket, buf region -> keys region (same offsets)
+        for (d, &c) in top.iter().enumerate() {
+            let c = c as usize;
+            if c == 0 {
+                continue;
+            }
+            let st = starts[d];
+            let (src, dst) = (&mut buf[st..st + c], &mut keys[st..st + c]);
+            if c <= 64 {
+                src.sort_unstable();
+                dst.copy_from_slice(src);
+            } else {
+                lsd_low48(src, dst);
+            }
+        }
+        if buf.capacity() <= SCRATCH_KEEP {
+            cell.set(buf);
+        }
+    });
+    for k in keys.iter_mut() {
+        let x = *k;
+        *k = if x >> 63 == 1 { x ^ (1u64 << 63) } else { !x };
+    }
+}
+
+/// LSD radix on the low 48 bits: sorts `src` (a bucket sharing its top 16
+/// bits) and leaves the result in `dst`; `src` is used as scratch.
+fn lsd_low48(src: &mut [u64], dst: &mut [u64]) {
+    const P: usize = 6;
+    let n = src.len();
+    let mut hist = [[0u32; BUCKETS]; P];
+    for &k in src.iter() {
+        for (p, h) in hist.iter_mut().enumerate() {
+            h[((k >> (p as u32 * BITS)) as usize) & (BUCKETS - 1)] += 1;
+        }
+    }
+    let mut in_src = true;
+    for (p, h) in hist.iter().enumerate() {
+        if h.iter().any(|&c| c as usize == n) {
+            continue;
+        }
+        let mut offs = [0usize; BUCKETS];
+        let mut sum = 0usize;
+        for (o, &c) in offs.iter_mut().zip(h.iter()) {
+            *o = sum;
+            sum += c as usize;
+        }
+        let shift = p as u32 * BITS;
+        let (from, to): (&[u64], &mut [u64]) = if in_src { (&*src, &mut *dst) } else { (&*dst, &mut *src) };
+        let out = to.as_mut_ptr();
+        for &k in from {
+            let d = ((k >> shift) as usize) & (BUCKETS - 1);
+            // SAFETY: as in scatter_passes.
+            unsafe {
+                let o = offs.get_unchecked_mut(d);
+                *out.add(*o) = k;
+                *o += 1;
+            }
+        }
+        in_src = !in_src;
+    }
+    if in_src {
+        dst.copy_from_slice(src);
+    }
 }
 
 /// Reinterprets `f64`s as their bit patterns.
