@@ -24,7 +24,12 @@ fn main() {
             let hy = t.elapsed();
             assert_eq!(b, c);
             let ns = |d: std::time::Duration| d.as_nanos() as f64 / n as f64;
-            println!("n={n} rep {rep}: std {:.1}, lsd {:.1}, hybrid {:.1} ns/elem", ns(std_t), ns(lsd), ns(hy));
+            println!(
+                "n={n} rep {rep}: std {:.1}, lsd {:.1}, hybrid {:.1} ns/elem",
+                ns(std_t),
+                ns(lsd),
+                ns(hy)
+            );
         }
     }
 }

@@ -43,6 +43,6 @@ pub use config::{ColumnKind, Config, Correction, Decision, TestKind, TestSetting
 pub use error::{Error, Result};
 pub use profile::{
     compare, compare_column, compare_sides, plan_columns, ColumnPlan, ColumnProfile, CurrentSide,
-    Reference, SideAccumulator,
+    Reference, SideAccumulator, SortedValues,
 };
 pub use report::Report;

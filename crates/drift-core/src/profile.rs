@@ -72,11 +72,42 @@ pub struct ColumnProfile {
     pub data: ProfileData,
 }
 
+/// Sorted finite values with the summaries derived from them, computed in
+/// [`SideAccumulator::finish`] so that both sides of a column get them in
+/// parallel.
+#[derive(Debug, Default)]
+pub struct SortedValues {
+    /// Ascending, finite.
+    pub values: Vec<f64>,
+    /// Moments of the values.
+    pub moments: Moments,
+    /// Distinct values.
+    pub distinct: u64,
+}
+
+impl SortedValues {
+    /// Sorts `values` and summarises them.
+    pub fn new(mut values: Vec<f64>) -> SortedValues {
+        sort_f64(&mut values);
+        values.shrink_to_fit();
+        let moments = match (values.first(), values.last()) {
+            (Some(&lo), Some(&hi)) => Moments::with_range(&values, lo, hi),
+            _ => Moments::default(),
+        };
+        let distinct = distinct_sorted(&values);
+        SortedValues {
+            values,
+            moments,
+            distinct,
+        }
+    }
+}
+
 /// The current side of one column, extracted and ready to compare.
 #[derive(Debug)]
 pub enum CurrentSide {
     /// Sorted finite values.
-    Numeric(Vec<f64>, Counts),
+    Numeric(SortedValues, Counts),
     /// Category counts.
     Categorical(Vec<(String, u64)>, Counts),
     /// Could not be extracted.
@@ -159,11 +190,7 @@ impl SideAccumulator {
     /// Sorts (numeric) or orders (categorical) what was accumulated.
     pub fn finish(self) -> CurrentSide {
         match self {
-            SideAccumulator::Numeric(mut v, c) => {
-                sort_f64(&mut v);
-                v.shrink_to_fit();
-                CurrentSide::Numeric(v, c)
-            }
+            SideAccumulator::Numeric(v, c) => CurrentSide::Numeric(SortedValues::new(v), c),
             SideAccumulator::Categorical(cc) => {
                 let m = cc.missing;
                 CurrentSide::Categorical(cc.into_sorted(), m)
@@ -244,19 +271,21 @@ impl ColumnProfile {
             data: ProfileData::Skipped(String::new()),
         };
         match side {
-            CurrentSide::Numeric(sorted, c) => {
+            CurrentSide::Numeric(
+                SortedValues {
+                    values: sorted,
+                    moments,
+                    distinct,
+                },
+                c,
+            ) => {
                 p.counts = c;
-                let moments = match (sorted.first(), sorted.last()) {
-                    (Some(&lo), Some(&hi)) => Moments::with_range(&sorted, lo, hi),
-                    _ => Moments::default(),
-                };
                 let psi_edges = if sorted.is_empty() {
                     Vec::new()
                 } else {
                     quantile_edges(&sorted, resolved.psi_bins)
                 };
                 let psi_counts = bin_counts_sorted(&sorted, &psi_edges);
-                let distinct = distinct_sorted(&sorted);
                 p.data = ProfileData::Numeric(NumericProfile {
                     sorted,
                     moments,
@@ -330,13 +359,10 @@ impl ColumnProfile {
         match (&self.data, current) {
             (ProfileData::Skipped(reason), _) => return skip(r, reason.clone()),
             (_, CurrentSide::Failed(reason, _)) => return skip(r, reason.clone()),
-            (ProfileData::Numeric(p), CurrentSide::Numeric(cur, _)) => {
+            (ProfileData::Numeric(p), CurrentSide::Numeric(cs, _)) => {
+                let cur = &cs.values;
                 fill_numeric_stats(&mut r.reference, &p.sorted, &p.moments, p.distinct);
-                let cm = match (cur.first(), cur.last()) {
-                    (Some(&lo), Some(&hi)) => Moments::with_range(cur, lo, hi),
-                    _ => Moments::default(),
-                };
-                fill_numeric_stats(&mut r.current, cur, &cm, distinct_sorted(cur));
+                fill_numeric_stats(&mut r.current, cur, &cs.moments, cs.distinct);
                 r.signals.push(missing_signal);
                 if p.sorted.is_empty() || cur.is_empty() {
                     return no_data(r);

@@ -65,7 +65,6 @@ pub fn sort_f64(v: &mut [f64]) {
     }
 }
 
-
 /// Inputs at least this long use the MSD-then-LSD hybrid.
 const HYBRID_MIN: usize = 1 << 17;
 const MSD_BITS: u32 = 16;
@@ -155,7 +154,11 @@ fn lsd_low48(src: &mut [u64], dst: &mut [u64]) {
             sum += c as usize;
         }
         let shift = p as u32 * BITS;
-        let (from, to): (&[u64], &mut [u64]) = if in_src { (&*src, &mut *dst) } else { (&*dst, &mut *src) };
+        let (from, to): (&[u64], &mut [u64]) = if in_src {
+            (&*src, &mut *dst)
+        } else {
+            (&*dst, &mut *src)
+        };
         let out = to.as_mut_ptr();
         for &k in from {
             let d = ((k >> shift) as usize) & (BUCKETS - 1);
