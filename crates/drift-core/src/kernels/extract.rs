@@ -63,6 +63,18 @@ multiversion! {
     }
 }
 
+/// Counts `x` as NaN or infinite, or appends it (−0 normalised) to `out`.
+#[inline(always)]
+fn classify_push(x: f64, out: &mut Vec<f64>, c: &mut Counts) {
+    if x.is_nan() {
+        c.nan += 1;
+    } else if x.is_infinite() {
+        c.infinite += 1;
+    } else {
+        out.push(x + 0.0);
+    }
+}
+
 /// Appends the finite values of a dense slice to `out`, returning the
 /// counts. This is the scalar reference of [`extract_f64`]'s dense path.
 pub fn extract_dense_reference(values: &[f64], out: &mut Vec<f64>) -> Counts {
@@ -71,13 +83,7 @@ pub fn extract_dense_reference(values: &[f64], out: &mut Vec<f64>) -> Counts {
         ..Counts::default()
     };
     for &x in values {
-        if x.is_nan() {
-            c.nan += 1;
-        } else if x.is_infinite() {
-            c.infinite += 1;
-        } else {
-            out.push(x + 0.0);
-        }
+        classify_push(x, out, &mut c);
     }
     c
 }
@@ -157,13 +163,7 @@ pub fn extract_f64(values: &[f64], nulls: Option<&NullBuffer>, out: &mut Vec<f64
                 while w != 0 {
                     let bit = w.trailing_zeros() as usize;
                     let x = values[base + bit];
-                    if x.is_nan() {
-                        total.nan += 1;
-                    } else if x.is_infinite() {
-                        total.infinite += 1;
-                    } else {
-                        out.push(x + 0.0);
-                    }
+                    classify_push(x, out, total);
                     w &= w - 1;
                 }
             }

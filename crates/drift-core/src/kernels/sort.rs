@@ -99,7 +99,7 @@ pub fn hybrid_radix_sort(v: &mut [f64]) {
         let out = buf.as_mut_ptr();
         for &k in keys.iter() {
             let d = (k >> (64 - MSD_BITS)) as usize;
-            // SAFETY: offs[d] < start[d] + count[d] ≤ n, as in scatter_passes.
+            // SAFETY: offs[d] < start[d] + count[d] ≤ n, as in lsd_passes.
             unsafe {
                 let o = offs.get_unchecked_mut(d);
                 *out.add(*o) = k;
@@ -134,44 +134,13 @@ pub fn hybrid_radix_sort(v: &mut [f64]) {
 /// LSD radix on the low 48 bits: sorts `src` (a bucket sharing its top 16
 /// bits) and leaves the result in `dst`; `src` is used as scratch.
 fn lsd_low48(src: &mut [u64], dst: &mut [u64]) {
-    const P: usize = 6;
-    let n = src.len();
-    let mut hist = [[0u32; BUCKETS]; P];
+    let mut hist = [[0u32; BUCKETS]; 6];
     for &k in src.iter() {
         for (p, h) in hist.iter_mut().enumerate() {
             h[((k >> (p as u32 * BITS)) as usize) & (BUCKETS - 1)] += 1;
         }
     }
-    let mut in_src = true;
-    for (p, h) in hist.iter().enumerate() {
-        if h.iter().any(|&c| c as usize == n) {
-            continue;
-        }
-        let mut offs = [0usize; BUCKETS];
-        let mut sum = 0usize;
-        for (o, &c) in offs.iter_mut().zip(h.iter()) {
-            *o = sum;
-            sum += c as usize;
-        }
-        let shift = p as u32 * BITS;
-        let (from, to): (&[u64], &mut [u64]) = if in_src {
-            (&*src, &mut *dst)
-        } else {
-            (&*dst, &mut *src)
-        };
-        let out = to.as_mut_ptr();
-        for &k in from {
-            let d = ((k >> shift) as usize) & (BUCKETS - 1);
-            // SAFETY: as in scatter_passes.
-            unsafe {
-                let o = offs.get_unchecked_mut(d);
-                *out.add(*o) = k;
-                *o += 1;
-            }
-        }
-        in_src = !in_src;
-    }
-    if in_src {
+    if lsd_passes(src, dst, &hist) {
         dst.copy_from_slice(src);
     }
 }
@@ -202,7 +171,9 @@ pub fn radix_sort(v: &mut [f64]) {
         let mut buf = cell.take();
         buf.clear();
         buf.resize(n, 0); // reuses the allocation: zeroing touches warm pages only
-        scatter_passes(keys, &mut buf, &hist);
+        if !lsd_passes(keys, &mut buf, &hist) {
+            keys.copy_from_slice(&buf);
+        }
         if buf.capacity() <= SCRATCH_KEEP {
             cell.set(buf);
         }
@@ -220,11 +191,14 @@ thread_local! {
 /// Largest scratch buffer kept between sorts (u64 elements: 256 MB).
 const SCRATCH_KEEP: usize = 32 << 20;
 
-fn scatter_passes(keys: &mut [u64], buf: &mut [u64], hist: &[[u32; BUCKETS]; PASSES]) {
-    let n = keys.len();
-    let mut in_keys = true;
+/// The LSD digit passes shared by both radix sorts: one scatter per 8-bit
+/// digit of `hist` (digit `p` = bits `8p..8p+8`), ping-ponging between
+/// `data` and `scratch`; passes whose digit is the same for every key are
+/// skipped. Returns whether the sorted keys ended in `data`.
+fn lsd_passes(data: &mut [u64], scratch: &mut [u64], hist: &[[u32; BUCKETS]]) -> bool {
+    let n = data.len();
+    let mut in_data = true;
     for (p, h) in hist.iter().enumerate() {
-        // Skip a pass whose digit is the same for every key.
         if h.iter().any(|&c| c as usize == n) {
             continue;
         }
@@ -235,10 +209,10 @@ fn scatter_passes(keys: &mut [u64], buf: &mut [u64], hist: &[[u32; BUCKETS]; PAS
             sum += c as usize;
         }
         let shift = p as u32 * BITS;
-        let (src, dst): (&[u64], &mut [u64]) = if in_keys {
-            (&*keys, &mut *buf)
+        let (src, dst): (&[u64], &mut [u64]) = if in_data {
+            (&*data, &mut *scratch)
         } else {
-            (&*buf, &mut *keys)
+            (&*scratch, &mut *data)
         };
         let out = dst.as_mut_ptr();
         for &k in src {
@@ -252,11 +226,9 @@ fn scatter_passes(keys: &mut [u64], buf: &mut [u64], hist: &[[u32; BUCKETS]; PAS
                 *o += 1;
             }
         }
-        in_keys = !in_keys;
+        in_data = !in_data;
     }
-    if !in_keys {
-        keys.copy_from_slice(buf);
-    }
+    in_data
 }
 
 #[cfg(test)]
