@@ -14,6 +14,7 @@ against the scipy loop: a mismatch fails the benchmark. Results are written
 to benches/README.md between the RESULTS markers.
 
 Needs: python3 with numpy, pyarrow, scipy, duckdb (pip install duckdb);
+for --evidently: pip install evidently "pandas<3" (0.7.23 breaks with pandas 3);
 evidently for --evidently.
 """
 import argparse, datetime, json, os, platform, statistics, subprocess, sys, time
