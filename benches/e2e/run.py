@@ -119,7 +119,7 @@ def main():
     lines = [
         f"### {a.size}: {SIZES[a.size]:,} rows × 20 columns per side ({files / 1e6:.0f} MB of Parquet in all)",
         "",
-        f"{datetime.date.today()}, {platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}; medians of {a.runs} runs (scipy loop: {scipy_runs}). Command: `python3 benches/e2e/run.py --size {a.size} --runs {a.runs}" + (f" --scipy-runs {scipy_runs}" if scipy_runs != a.runs else "") + "`",
+        f"{datetime.date.today()}, {platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}; medians of {a.runs} runs (scipy loop: {scipy_runs}). Command: `python3 benches/e2e/run.py --size {a.size} --runs {a.runs}" + (f" --scipy-runs {scipy_runs}" if scipy_runs != a.runs else "") + (" --evidently" if a.evidently else "") + "`",
         "",
         "| tool | wall | CPU | peak RSS |",
         "|---|---:|---:|---:|",
