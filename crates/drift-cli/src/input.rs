@@ -132,17 +132,10 @@ impl Dataset {
             .unwrap_or(0)
     }
 
-    /// Reads one column from every file. String columns that will be
-    /// counted as categories are read as dictionaries, so Parquet dictionary
-    /// pages are counted by key instead of materialising a string per row.
-    pub fn read_column(&self, name: &str, as_dictionary: bool) -> Result<Vec<ArrayRef>> {
-        let mut out = Vec::new();
-        self.for_each_batch(name, as_dictionary, |a| out.push(a))?;
-        Ok(out)
-    }
-
-    /// Streams one column, batch by batch, to `sink` (each array is dropped
-    /// after `sink` returns unless it keeps it).
+    /// Streams one column from every file, batch by batch, to `sink`. String
+    /// columns that will be counted as categories are read as dictionaries,
+    /// so Parquet dictionary pages are counted by key instead of
+    /// materialising a string per row.
     pub fn for_each_batch(
         &self,
         name: &str,

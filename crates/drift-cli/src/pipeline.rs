@@ -6,9 +6,7 @@
 use crate::input::Dataset;
 use anyhow::Result;
 use drift_core::report::{ColumnReport, Input, Inputs, Report};
-use drift_core::{
-    compare_column, compare_sides, plan_columns, ColumnKind, Config, SideAccumulator,
-};
+use drift_core::{compare_sides, plan_columns, ColumnKind, Config, SideAccumulator};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -53,29 +51,19 @@ pub fn run(
         let Some(plan) = plans.get(i) else { break };
         let dict = matches!(plan.kind, Ok(ColumnKind::Categorical));
         let r = (|| -> Result<ColumnReport> {
-            let report = match plan.kind {
-                Ok(kind) => {
-                    // Each side is extracted batch by batch as Parquet decodes it
-                    // (the Arrow arrays are dropped at once), then sorted; the two
-                    // sides run in parallel.
-                    let side = |ds: &Dataset| -> Result<drift_core::CurrentSide> {
-                        let mut acc = SideAccumulator::new(kind, ds.rows as usize);
-                        ds.for_each_batch(&plan.name, dict, |a| {
-                            acc.update(&plan.name, a.as_ref(), config)
-                        })?;
-                        Ok(acc.finish())
-                    };
-                    let (rs, cs) = rayon::join(|| side(reference), || side(current));
-                    compare_sides(plan, rs?, cs?, config)
-                }
-                Err(_) => {
-                    let (ra, ca) = rayon::join(
-                        || reference.read_column(&plan.name, false),
-                        || current.read_column(&plan.name, false),
-                    );
-                    compare_column(plan, &ra?, &ca?, config)
-                }
+            // Each side is accumulated batch by batch as Parquet decodes it (the
+            // Arrow arrays are dropped at once), then sorted; the two sides run
+            // in parallel. Skipped columns stream the same way, counting rows and
+            // nulls only.
+            let side = |ds: &Dataset| -> Result<drift_core::CurrentSide> {
+                let mut acc = SideAccumulator::for_plan(plan, ds.rows as usize);
+                ds.for_each_batch(&plan.name, dict, |a| {
+                    acc.update(&plan.name, a.as_ref(), config)
+                })?;
+                Ok(acc.finish())
             };
+            let (rs, cs) = rayon::join(|| side(reference), || side(current));
+            let report = compare_sides(plan, rs?, cs?, config);
             progress.column_done(&plan.name, reference.rows + current.rows);
             Ok(report)
         })();

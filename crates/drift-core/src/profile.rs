@@ -140,6 +140,15 @@ impl SideAccumulator {
         }
     }
 
+    /// The accumulator for a planned column: a skipped column (`Err` kind)
+    /// starts as `Failed`, which only counts rows and nulls.
+    pub fn for_plan(plan: &ColumnPlan, capacity: usize) -> SideAccumulator {
+        match &plan.kind {
+            Ok(kind) => SideAccumulator::new(*kind, capacity),
+            Err(reason) => SideAccumulator::Failed(reason.clone(), Counts::default()),
+        }
+    }
+
     /// Adds one array of the column.
     pub fn update(&mut self, name: &str, array: &dyn Array, config: &Config) {
         let failed = match self {
@@ -399,8 +408,7 @@ impl ColumnProfile {
                             }
                         }
                         TestKind::Psi => {
-                            let (psi, info) =
-                                numeric_psi(p, cur, config.psi_binning, resolved.psi_bins);
+                            let (psi, info) = numeric_psi(p, cur, config.psi_binning);
                             tr.statistic = finite(psi);
                             tr.binning = Some(info);
                         }
@@ -524,12 +532,7 @@ fn no_data(mut r: ColumnReport) -> ColumnReport {
     r
 }
 
-fn numeric_psi(
-    p: &NumericProfile,
-    cur: &[f64],
-    mode: PsiBinning,
-    bins: usize,
-) -> (f64, PsiBinningInfo) {
+fn numeric_psi(p: &NumericProfile, cur: &[f64], mode: PsiBinning) -> (f64, PsiBinningInfo) {
     match mode {
         PsiBinning::Quantile => {
             let cc = bin_counts_sorted(cur, &p.psi_edges);
@@ -539,7 +542,6 @@ fn numeric_psi(
                 bins: cc.len() as u64,
                 edges: Some(p.psi_edges.clone()),
             };
-            let _ = bins;
             (psi_from_counts(&p.psi_counts, &cc, ZeroFill::Fixed), info)
         }
         PsiBinning::Evidently => {
@@ -967,38 +969,14 @@ pub fn compare_column(
     current: &[ArrayRef],
     config: &Config,
 ) -> ColumnReport {
-    match &plan.kind {
-        Ok(k) => {
-            let (profile, cur) = rayon::join(
-                || ColumnProfile::fit(&plan.name, &plan.reference_type, reference, *k, config),
-                || CurrentSide::prepare(&plan.name, current, *k, config),
-            );
-            profile.compare_prepared(&cur, &plan.current_type, config)
+    let side = |arrays: &[ArrayRef]| {
+        let rows = arrays.iter().map(|a| a.len()).sum();
+        let mut acc = SideAccumulator::for_plan(plan, rows);
+        for a in arrays {
+            acc.update(&plan.name, a.as_ref(), config);
         }
-        Err(reason) => {
-            let mut rc = Counts::default();
-            for a in reference {
-                rc.merge(&Counts {
-                    count: a.len() as u64,
-                    nulls: a.logical_null_count() as u64,
-                    ..Counts::default()
-                });
-            }
-            let mut cc = Counts::default();
-            for a in current {
-                cc.merge(&Counts {
-                    count: a.len() as u64,
-                    nulls: a.logical_null_count() as u64,
-                    ..Counts::default()
-                });
-            }
-            let mut p = ColumnProfile::skipped(&plan.name, &plan.reference_type, reason.clone());
-            p.counts = rc;
-            p.compare_prepared(
-                &CurrentSide::Failed(reason.clone(), cc),
-                &plan.current_type,
-                config,
-            )
-        }
-    }
+        acc.finish()
+    };
+    let (r, c) = rayon::join(|| side(reference), || side(current));
+    compare_sides(plan, r, c, config)
 }
