@@ -11,6 +11,7 @@ use crate::column::{extract_numeric, natural_kind, supports, CategoryCounts};
 use crate::config::{ColumnKind, Config, TestKind};
 use crate::decide::finalize;
 use crate::error::{Error, Result};
+use crate::kernels::buffer;
 use crate::kernels::ecdf::{ecdf_merge, ecdf_search, EcdfStats, PrefixIndex};
 use crate::kernels::extract::Counts;
 use crate::kernels::histogram::bin_counts_sorted;
@@ -134,7 +135,7 @@ impl SideAccumulator {
     pub fn new(kind: ColumnKind, capacity: usize) -> SideAccumulator {
         match kind {
             ColumnKind::Numeric => {
-                SideAccumulator::Numeric(Vec::with_capacity(capacity), Counts::default())
+                SideAccumulator::Numeric(buffer::with_capacity(capacity), Counts::default())
             }
             ColumnKind::Categorical => SideAccumulator::Categorical(CategoryCounts::default()),
         }

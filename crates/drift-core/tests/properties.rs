@@ -85,12 +85,15 @@ proptest! {
     #[test]
     fn simd_builds_equal_scalar(v in proptest::collection::vec(-1e12f64..1e12, 0..300)) {
         use drift_core::kernels::moments::{min_max, scaled_sum, scaled_sum_sq};
+        use drift_core::kernels::ecdf::abs_diff_sum;
+        let w: Vec<f64> = v.iter().rev().map(|x| x * 0.3 + 1.0).collect();
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 detected.
             unsafe {
                 prop_assert_eq!(scaled_sum::avx2(&v, 0.0, 0.5).to_bits(), scaled_sum::scalar(&v, 0.0, 0.5).to_bits());
                 prop_assert_eq!(scaled_sum_sq::avx2(&v, 3.0, 0.25).to_bits(), scaled_sum_sq::scalar(&v, 3.0, 0.25).to_bits());
+                prop_assert_eq!(abs_diff_sum::avx2(&v, &w).to_bits(), abs_diff_sum::scalar(&v, &w).to_bits());
                 if !v.is_empty() {
                     prop_assert_eq!(min_max::avx2(&v), min_max::scalar(&v));
                 }

@@ -4,11 +4,15 @@
 //! With `I(x) = #{a ≤ x}` and `J(x) = #{b ≤ x}` for samples of sizes `n`
 //! and `m`, the KS statistic is `max |I·m − J·n| / (n·m)`, kept as the exact
 //! integer numerator (the exact p-value needs it), and Wasserstein-1 is
-//! `∫ |I/n − J/m| dx`, accumulated over the gaps between consecutive distinct
-//! values with compensated (Neumaier) summation.
+//! `∫ |I/n − J/m| dx`, summed with compensated (Neumaier) summation.
+//! [`ecdf_merge`] computes both in O(n + m) without a serial element-by-element
+//! merge of the whole samples; [`ecdf_search`] does it in O(m log n) against a
+//! fitted reference; [`ecdf_reference`] is the plain scalar definition.
 //!
 //! Both inputs must be sorted ascending and finite (no NaN). Ties are handled
-//! exactly: the merge advances over whole tie groups. O(n + m).
+//! exactly.
+
+use super::{multiversion, LANES};
 
 /// What the merge finds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,14 +63,26 @@ impl CompSum {
 
 /// Merges two sorted, finite, non-empty samples. See the module docs.
 ///
-/// One element per step: the smaller head is consumed, the exact integer
-/// difference `I·m − J·n` moves by `+m` or `−n`, and the gap to the next
-/// value of the union is weighted by it. Within a tie group the gap is 0, so
-/// the Wasserstein sum needs no special case; the KS maximum is taken only
-/// where the next value is strictly larger (the end of a tie group), which
-/// is what makes ties exact. Gaps are summed in chunks of 1024 terms that are
-/// added to a compensated total (terms are non-negative: relative error
-/// ≈ 1024·ε per chunk).
+/// The two statistics are computed by two passes that run concurrently:
+///
+/// * **Wasserstein-1** as the area between the two quantile functions,
+///   `∫₀¹ |F⁻¹(u) − G⁻¹(u)| du`, which equals `∫ |F − G| dx` exactly. The
+///   breakpoints of `u` are the multiples of `1/n` and `1/m`, whose order
+///   depends on `n` and `m` only, never on the data: the pass is a
+///   streaming loop with no data-dependent branch, and for `n == m` it is
+///   `Σ |a_i − b_i|`, vectorised. Terms are non-negative; they are summed in
+///   chunks of 1024 whose totals are added with compensation.
+/// * **KS** by pruned merging: the union is cut at every `B`-th value of
+///   either sample (`B ≈ √(n+m)`, at most 1024), and `I·m − J·n` is
+///   evaluated exactly at each cut (a gallop per cut). Within the stretch
+///   between two cuts the difference can move only between the corner values
+///   `I₀·m − J₁·n` and `I₁·m − J₀·n`, so a stretch whose corners cannot reach
+///   the best value seen at a cut is skipped; the others are merged one
+///   element at a time ([`merge_range`]). The maximum, its sign and its first
+///   location are exactly those of a full merge (ties included).
+///
+/// Both passes depend only on the input sizes and values, never on the thread
+/// count, so the result is the same bit for bit on any number of threads.
 ///
 /// ```
 /// use drift_core::kernels::ecdf::ecdf_merge;
@@ -79,45 +95,188 @@ pub fn ecdf_merge(a: &[f64], b: &[f64]) -> EcdfStats {
     if n == 0 || m == 0 || (n as u128) * (m as u128) >= (1u128 << 62) {
         return ecdf_reference(a, b);
     }
-    // Large inputs: split the value range at a pivot and merge the halves on
-    // two threads; the upper half starts from the counts below the pivot.
-    // The split depends only on the input size, never on the thread count,
-    // so the summation order (and every bit of the result) is the same on
-    // any number of threads.
-    if n + m >= PARALLEL_MERGE_MIN {
-        let pivot = a[n / 2];
-        let ia = a.partition_point(|&x| x <= pivot);
-        let jb = b.partition_point(|&x| x <= pivot);
-        if ia < n || jb < m {
-            let (lo, hi) = rayon::join(
-                || merge_range(a, b, 0, ia, 0, jb, n, m),
-                || merge_range(a, b, ia, n, jb, m, n, m),
-            );
-            return combine(lo, hi, a, b, ia, jb, n, m);
-        }
-    }
-    let r = merge_range(a, b, 0, n, 0, m, n, m);
+    let ((best_abs, best, loc), w) = if n + m >= PARALLEL_MIN {
+        rayon::join(|| ks_pruned(a, b), || w1_coupling(a, b))
+    } else {
+        (ks_pruned(a, b), w1_coupling(a, b))
+    };
     EcdfStats {
-        ks_numerator: r.best_abs as u128,
-        ks_sign: if r.best >= 0 { 1 } else { -1 },
-        ks_location: if r.loc.is_nan() { a[0] } else { r.loc },
-        w1_numerator: r.w,
+        ks_numerator: best_abs as u128,
+        ks_sign: if best >= 0 { 1 } else { -1 },
+        ks_location: if loc.is_nan() { a[0] } else { loc },
+        w1_numerator: w,
     }
 }
 
-const PARALLEL_MERGE_MIN: usize = 1 << 20;
+/// Inputs at least this large run the KS and W1 passes (and the two halves
+/// of the W1 pass) as parallel tasks.
+const PARALLEL_MIN: usize = 1 << 18;
+
+/// `∫ |I(x)·m − J(x)·n| dx` through the quantile coupling (see
+/// [`ecdf_merge`]): in units of `1/(n·m)` of `u`, `a[i]` covers
+/// `(i·m, (i+1)·m]` and `b[j]` covers `(j·n, (j+1)·n]`.
+fn w1_coupling(a: &[f64], b: &[f64]) -> f64 {
+    let (n, m) = (a.len(), b.len());
+    let mut total = CompSum::default();
+    if n == m {
+        // every segment has length n: n · Σ |a_i − b_i|
+        let parts: Vec<f64> = if n >= PARALLEL_MIN {
+            let h = n / 2;
+            let (x, y) = rayon::join(
+                || abs_diff_total(&a[..h], &b[..h]),
+                || abs_diff_total(&a[h..], &b[h..]),
+            );
+            vec![x, y]
+        } else {
+            vec![abs_diff_total(a, b)]
+        };
+        for p in parts {
+            total.add(p);
+        }
+        return total.value() * n as f64;
+    }
+    let parts: Vec<f64> = if n + m >= PARALLEL_MIN {
+        let h = n / 2;
+        let (x, y) = rayon::join(|| coupling_range(a, b, 0, h), || coupling_range(a, b, h, n));
+        vec![x, y]
+    } else {
+        vec![coupling_range(a, b, 0, n)]
+    };
+    for p in parts {
+        total.add(p);
+    }
+    total.value()
+}
+
+/// Σ |a_i − b_i| in chunks of 1024 (fixed 8-lane sums) added with compensation.
+fn abs_diff_total(a: &[f64], b: &[f64]) -> f64 {
+    let mut total = CompSum::default();
+    for (x, y) in a.chunks(1024).zip(b.chunks(1024)) {
+        total.add(abs_diff_sum(x, y));
+    }
+    total.value()
+}
+
+multiversion! {
+    /// Σ |a_i − b_i| over equally long slices, with a fixed 8-lane reduction.
+    pub fn abs_diff_sum(a: &[f64], b: &[f64]) -> f64 {
+        let mut acc = [0.0f64; LANES];
+        let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+        let (ra, rb) = (ca.remainder(), cb.remainder());
+        for (x, y) in ca.zip(cb) {
+            for k in 0..LANES {
+                acc[k] += (x[k] - y[k]).abs();
+            }
+        }
+        for (k, (x, y)) in ra.iter().zip(rb).enumerate() {
+            acc[k] += (x - y).abs();
+        }
+        ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+    }
+}
+
+/// The coupling integral over `u ∈ (i0·m, i1·m]` (units of `1/(n·m)`).
+fn coupling_range(a: &[f64], b: &[f64], i0: usize, i1: usize) -> f64 {
+    let (n, m) = (a.len() as u64, b.len() as u64);
+    let mut pos = i0 as u64 * m;
+    let (mut i, mut j) = (i0, (pos / n) as usize);
+    let (mut next_a, mut next_b) = (pos + m, (j as u64 + 1) * n);
+    let mut total = CompSum::default();
+    let (mut c0, mut c1) = (0.0f64, 0.0f64);
+    let mut steps = 0u32;
+    while i < i1 {
+        // two steps per round into two accumulators: the adds do not chain
+        let end = next_a.min(next_b);
+        c0 += (end - pos) as f64 * (a[i] - b[j]).abs();
+        pos = end;
+        let (sa, sb) = (next_a == end, next_b == end);
+        i += sa as usize;
+        j += sb as usize;
+        next_a += if sa { m } else { 0 };
+        next_b += if sb { n } else { 0 };
+        if i == i1 {
+            break;
+        }
+        let end = next_a.min(next_b);
+        c1 += (end - pos) as f64 * (a[i] - b[j]).abs();
+        pos = end;
+        let (sa, sb) = (next_a == end, next_b == end);
+        i += sa as usize;
+        j += sb as usize;
+        next_a += if sa { m } else { 0 };
+        next_b += if sb { n } else { 0 };
+        steps += 1;
+        if steps == 512 {
+            total.add(c0 + c1);
+            (c0, c1, steps) = (0.0, 0.0, 0);
+        }
+    }
+    total.add(c0 + c1);
+    total.value()
+}
+
+/// KS by pruned merging (see [`ecdf_merge`]): `(max |I·m − J·n|, the signed
+/// value there, its first location)`.
+fn ks_pruned(a: &[f64], b: &[f64]) -> (i64, i64, f64) {
+    let (n, m) = (a.len(), b.len());
+    let (ni, mi) = (n as i64, m as i64);
+    let block = (((n + m) as f64).sqrt() as usize).clamp(8, 1024);
+    // cuts: (#{a ≤ v}, #{b ≤ v}) at increasing cut values v; the last is (n, m)
+    let mut cuts: Vec<(usize, usize)> = Vec::with_capacity(2 * (n + m) / block + 2);
+    cuts.push((0, 0));
+    let (mut ia, mut jb) = (0usize, 0usize);
+    let mut floor = 0i64; // the best |I·m − J·n| seen at a cut
+    loop {
+        let va = a.get(ia + block - 1).copied().unwrap_or(f64::INFINITY);
+        let vb = b.get(jb + block - 1).copied().unwrap_or(f64::INFINITY);
+        let v = va.min(vb);
+        if v == f64::INFINITY {
+            break;
+        }
+        ia = gallop(a, ia, |x| x <= v);
+        jb = gallop(b, jb, |x| x <= v);
+        floor = floor.max((ia as i64 * mi - jb as i64 * ni).abs());
+        cuts.push((ia, jb));
+    }
+    if cuts.last() != Some(&(n, m)) {
+        cuts.push((n, m)); // I·m − J·n = 0 there
+    }
+    // merge, in order, every stretch whose corners can reach `floor`
+    let stretch = |w: &[(usize, usize)]| -> Option<RangeStats> {
+        let ((i0, j0), (i1, j1)) = (w[0], w[1]);
+        let hi = (i1 as i64 * mi - j0 as i64 * ni).abs();
+        let lo = (i0 as i64 * mi - j1 as i64 * ni).abs();
+        (hi.max(lo) >= floor && (i1 > i0 || j1 > j0))
+            .then(|| merge_range(a, b, i0, i1, j0, j1, n, m))
+    };
+    let found: Vec<RangeStats> = if n + m >= PARALLEL_MIN {
+        use rayon::prelude::*;
+        cuts.par_windows(2)
+            .with_min_len(64)
+            .filter_map(stretch)
+            .collect()
+    } else {
+        cuts.windows(2).filter_map(stretch).collect()
+    };
+    let mut top = (-1i64, 0i64, f64::NAN);
+    for r in found {
+        if r.best_abs > top.0 {
+            top = (r.best_abs, r.best, r.loc);
+        }
+    }
+    top
+}
 
 struct RangeStats {
     best: i64,
     best_abs: i64,
     loc: f64,
-    w: f64,
 }
 
-/// Merges `a[i0..i1]` with `b[j0..j1]` (all values of the range, and only
-/// they, lie between two split points), starting from the counts `i0`, `j0`
-/// of values below the range. The gap after the range's last value is left
-/// to the caller.
+/// The KS maximum over one stretch: merges `a[i0..i1]` with `b[j0..j1]`
+/// (all values of the stretch, and only they, lie between two cut values)
+/// one tie group at a time, starting from the counts `i0`, `j0` of values
+/// below the stretch.
 #[allow(clippy::too_many_arguments)]
 fn merge_range(
     a: &[f64],
@@ -134,9 +293,6 @@ fn merge_range(
     let mut best: i64 = 0;
     let mut best_abs: i64 = -1;
     let mut loc = f64::NAN;
-    let mut total = CompSum::default();
-    let mut chunk = 0.0f64;
-    let mut in_chunk = 0u32;
     let (mut i, mut j) = (i0, j0);
     let head = |s: &[f64], k: usize, end: usize| if k < end { s[k] } else { f64::INFINITY };
     let mut x = head(a, i, i1);
@@ -146,11 +302,11 @@ fn merge_range(
             best: 0,
             best_abs: -1,
             loc,
-            w: 0.0,
         };
     }
     // Branch-free step: which side advances is a coin flip on continuous
     // data, so it is computed with selects, and loads are clamped in bounds.
+    // The KS difference is evaluated only at the end of each tie group.
     let (ia_last, jb_last) = (i1.saturating_sub(1), j1.saturating_sub(1));
     loop {
         let take_a = x <= y;
@@ -183,60 +339,11 @@ fn merge_range(
         if next == f64::INFINITY {
             break;
         }
-        chunk += ad as f64 * (next - cur);
-        in_chunk += 1;
-        if in_chunk == 1024 {
-            total.add(chunk);
-            chunk = 0.0;
-            in_chunk = 0;
-        }
     }
-    total.add(chunk);
     RangeStats {
         best,
         best_abs,
         loc,
-        w: total.value(),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn combine(
-    lo: RangeStats,
-    hi: RangeStats,
-    a: &[f64],
-    b: &[f64],
-    ia: usize,
-    jb: usize,
-    n: usize,
-    m: usize,
-) -> EcdfStats {
-    // the gap between the last value below the pivot and the first above it
-    let last_lo = match (ia, jb) {
-        (0, 0) => f64::NAN,
-        (0, _) => b[jb - 1],
-        (_, 0) => a[ia - 1],
-        _ => a[ia - 1].max(b[jb - 1]),
-    };
-    let first_hi = match (ia < n, jb < m) {
-        (true, true) => a[ia].min(b[jb]),
-        (true, false) => a[ia],
-        (false, true) => b[jb],
-        _ => f64::NAN,
-    };
-    let mut w = CompSum::default();
-    w.add(lo.w);
-    if last_lo.is_finite() && first_hi.is_finite() {
-        let d = (ia as i64 * m as i64 - jb as i64 * n as i64).abs();
-        w.add(d as f64 * (first_hi - last_lo));
-    }
-    w.add(hi.w);
-    let top = if hi.best_abs > lo.best_abs { &hi } else { &lo };
-    EcdfStats {
-        ks_numerator: top.best_abs.max(0) as u128,
-        ks_sign: if top.best >= 0 { 1 } else { -1 },
-        ks_location: if top.loc.is_nan() { a[0] } else { top.loc },
-        w1_numerator: w.value(),
     }
 }
 
@@ -529,7 +636,54 @@ mod tests {
         }
     }
 
+    #[test]
+    fn pruned_merge_on_shapes() {
+        let ramp = |k: usize, scale: f64, off: f64| -> Vec<f64> {
+            (0..k)
+                .map(|i| (i as f64 * 0.618).fract() * scale + off)
+                .collect()
+        };
+        let cases: Vec<(Vec<f64>, Vec<f64>)> = vec![
+            (ramp(5000, 1.0, 0.0), ramp(5000, 1.0, 0.0)), // identical
+            (ramp(5000, 1.0, 0.0), ramp(3000, 1.0, 2.0)), // disjoint, a below
+            (ramp(300, 1.0, 2.0), ramp(7000, 1.0, 0.0)),  // disjoint, b below
+            (ramp(6000, 1.0, 0.0), ramp(4001, 1.1, 0.05)),
+            (vec![1.0; 4000], vec![1.0; 2500]), // one tie group
+            (ramp(9000, 1.0, 0.0), vec![0.5; 10]),
+            (
+                (0..4000).map(|i| (i % 17) as f64).collect(),
+                (0..5000).map(|i| (i % 13) as f64 + 0.0).collect(),
+            ),
+        ];
+        for (k, (a, b)) in cases.into_iter().enumerate() {
+            let (a, b) = (sorted(a), sorted(b));
+            for (x, y) in [(&a, &b), (&b, &a)] {
+                let (f, r) = (ecdf_merge(x, y), ecdf_reference(x, y));
+                assert_eq!(f.ks_numerator, r.ks_numerator, "case {k}");
+                assert_eq!(f.ks_sign, r.ks_sign, "case {k}");
+                assert_eq!(f.ks_location, r.ks_location, "case {k}");
+                assert!(
+                    (f.w1_numerator - r.w1_numerator).abs() <= 1e-12 * r.w1_numerator,
+                    "case {k}: {} vs {}",
+                    f.w1_numerator,
+                    r.w1_numerator
+                );
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn merge_equals_reference_continuous(a in proptest::collection::vec(-1e3f64..1e3, 1..3000), b in proptest::collection::vec(-1e3f64..1e3, 1..3000), shift in -50.0f64..50.0) {
+            let a = sorted(a);
+            let b = sorted(b.into_iter().map(|x| x + shift).collect());
+            let (f, r) = (ecdf_merge(&a, &b), ecdf_reference(&a, &b));
+            prop_assert_eq!(f.ks_numerator, r.ks_numerator);
+            prop_assert_eq!(f.ks_location, r.ks_location);
+            prop_assert_eq!(f.ks_sign, r.ks_sign);
+            prop_assert!((f.w1_numerator - r.w1_numerator).abs() <= 1e-12 * r.w1_numerator, "{} vs {}", f.w1_numerator, r.w1_numerator);
+        }
+
         #[test]
         fn merge_equals_reference(a in proptest::collection::vec(-50i32..50, 1..200), b in proptest::collection::vec(-50i32..50, 1..200), scale in prop_oneof![Just(1.0), Just(0.37), Just(1e-300), Just(1e300)]) {
             let a = sorted(a.into_iter().map(|x| x as f64 * scale).collect());
@@ -537,6 +691,7 @@ mod tests {
             let (f, r) = (ecdf_merge(&a, &b), ecdf_reference(&a, &b));
             prop_assert_eq!(f.ks_numerator, r.ks_numerator);
             prop_assert_eq!(f.ks_location, r.ks_location);
+            prop_assert_eq!(f.ks_sign, r.ks_sign);
             let tol = 1e-12 * r.w1_numerator.abs();
             prop_assert!((f.w1_numerator - r.w1_numerator).abs() <= tol, "{} vs {}", f.w1_numerator, r.w1_numerator);
             let idx = PrefixIndex::new(&a);

@@ -10,6 +10,7 @@
 //! lets LLVM use 256-bit registers. Setting `DRIFT_SIMD=scalar` in the
 //! environment forces the portable build.
 
+pub mod buffer;
 pub mod ecdf;
 pub mod extract;
 pub mod histogram;

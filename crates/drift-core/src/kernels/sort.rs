@@ -85,9 +85,7 @@ pub fn hybrid_radix_sort(v: &mut [f64]) {
         top[(*k >> (64 - MSD_BITS)) as usize] += 1;
     }
     SCRATCH.with(|cell| {
-        let mut buf = cell.take();
-        buf.clear();
-        buf.resize(n, 0);
+        let mut buf = scratch(cell, n);
         // MSD scatter keys -> buf
         let mut offs = vec![0usize; 1 << MSD_BITS];
         let mut sum = 0usize;
@@ -168,11 +166,9 @@ pub fn radix_sort(v: &mut [f64]) {
         }
     }
     SCRATCH.with(|cell| {
-        let mut buf = cell.take();
-        buf.clear();
-        buf.resize(n, 0); // reuses the allocation: zeroing touches warm pages only
-        if !lsd_passes(keys, &mut buf, &hist) {
-            keys.copy_from_slice(&buf);
+        let mut buf = scratch(cell, n);
+        if !lsd_passes(keys, &mut buf[..n], &hist) {
+            keys.copy_from_slice(&buf[..n]);
         }
         if buf.capacity() <= SCRATCH_KEEP {
             cell.set(buf);
@@ -190,6 +186,20 @@ thread_local! {
 }
 /// Largest scratch buffer kept between sorts (u64 elements: 256 MB).
 const SCRATCH_KEEP: usize = 32 << 20;
+
+/// The thread's scratch buffer, at least `n` long. Its length is a
+/// high-water mark: a warm buffer is reused as is (the sorts write every
+/// element they read), and a new one is advised for huge pages.
+fn scratch(cell: &std::cell::Cell<Vec<u64>>, n: usize) -> Vec<u64> {
+    let mut buf = cell.take();
+    if buf.len() < n {
+        if buf.capacity() < n {
+            buf = super::buffer::with_capacity(n);
+        }
+        buf.resize(n, 0);
+    }
+    buf
+}
 
 /// The LSD digit passes shared by both radix sorts: one scatter per 8-bit
 /// digit of `hist` (digit `p` = bits `8p..8p+8`), ping-ponging between

@@ -1,0 +1,73 @@
+//! Ad-hoc phase timing of one whole numeric column (10M vs 10M by default):
+//! where the time of `drift_core::compare` goes beyond the two sorts.
+#![allow(clippy::unwrap_used)]
+use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch};
+use drift_benches::normal_vec;
+use drift_core::kernels::{ecdf, extract, moments::Moments, sort};
+use drift_core::{Config, TestKind};
+use std::sync::Arc;
+use std::time::Instant;
+
+fn main() {
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000_000);
+    let a = normal_vec(9, n, 0.0);
+    let b = normal_vec(10, n, 0.02);
+    let batch = |v: Vec<f64>| {
+        RecordBatch::try_from_iter([("x", Arc::new(Float64Array::from(v)) as ArrayRef)]).unwrap()
+    };
+    let (ra, rb) = (batch(a.clone()), batch(b.clone()));
+    let cfg = Config {
+        numeric_tests: vec![TestKind::Ks, TestKind::Wasserstein, TestKind::Psi],
+        ..Config::default()
+    };
+    let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3;
+    if let Ok(r) = std::env::var("WHOLE_ONLY") {
+        for _ in 0..r.parse::<usize>().unwrap() {
+            let t = Instant::now();
+            drift_core::compare(std::slice::from_ref(&ra), std::slice::from_ref(&rb), &cfg)
+                .unwrap();
+            println!("whole {:.0} ms", ms(t));
+        }
+        return;
+    }
+    for rep in 0..3 {
+        let t = Instant::now();
+        drift_core::compare(std::slice::from_ref(&ra), std::slice::from_ref(&rb), &cfg).unwrap();
+        let whole = ms(t);
+        let arr = ra
+            .column(0)
+            .as_any()
+            .downcast_ref::<Float64Array>()
+            .unwrap();
+        let t = Instant::now();
+        let mut x = drift_core::kernels::buffer::with_capacity(n);
+        extract::extract_f64(arr.values(), arr.nulls(), &mut x);
+        let ext = ms(t);
+        x.clear();
+        let t = Instant::now();
+        extract::extract_f64(arr.values(), arr.nulls(), &mut x);
+        let ext2 = ms(t);
+        let t = Instant::now();
+        sort::sort_f64(&mut x);
+        let srt = ms(t);
+        let t = Instant::now();
+        let m = Moments::with_range(&x, x[0], x[n - 1]);
+        let mom = ms(t);
+        let mut y = b.clone();
+        sort::sort_f64(&mut y);
+        let t = Instant::now();
+        let e = ecdf::ecdf_merge(&x, &y);
+        let mrg = ms(t);
+        let mut z = b.clone();
+        let t = Instant::now();
+        rayon::join(|| sort::sort_f64(&mut z), || sort::sort_f64(&mut y.clone()));
+        let both = ms(t);
+        println!(
+            "rep {rep}: whole {whole:.0} ms | extract {ext:.0} (warm {ext2:.0}), sort {srt:.0}, moments {mom:.0}, merge {mrg:.0}, sort-both {both:.0} ({} {})",
+            m.std, e.ks_numerator
+        );
+    }
+}
