@@ -19,11 +19,19 @@ fn main() {
     };
     let reference = Reference::fit(&[batch(a.clone())], &Config::default()).unwrap();
     let wb = batch(w.clone());
-    for _ in 0..3 {
+    let reps: usize = std::env::var("CMP_REPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let t0 = Instant::now();
+    for _ in 0..reps {
         let t = Instant::now();
         let r = reference.compare(std::slice::from_ref(&wb)).unwrap();
-        println!("compare: {:?} drift={}", t.elapsed(), r.columns[0].drift);
+        if reps <= 3 {
+            println!("compare: {:?} drift={}", t.elapsed(), r.columns[0].drift);
+        }
     }
+    println!("compare mean: {:?}", t0.elapsed() / reps as u32);
     drift_core::kernels::sort::sort_f64(&mut a);
     let mut ws = w.clone();
     drift_core::kernels::sort::sort_f64(&mut ws);

@@ -13,6 +13,7 @@
 //! exactly.
 
 use super::{multiversion, LANES};
+use crate::stats::dd::Dd;
 
 /// What the merge finds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -388,7 +389,7 @@ pub fn ecdf_reference(a: &[f64], b: &[f64]) -> EcdfStats {
 /// the same block boundaries. Memory: n/64 × 24 bytes.
 #[derive(Debug, Clone)]
 pub struct PrefixIndex {
-    blocks: Vec<crate::stats::dd::Dd>,
+    blocks: Vec<Dd>,
     coarse: Vec<f64>,
 }
 
@@ -397,7 +398,6 @@ const BLOCK: usize = 64;
 impl PrefixIndex {
     /// Builds the index over `sorted`.
     pub fn new(sorted: &[f64]) -> PrefixIndex {
-        use crate::stats::dd::Dd;
         let mut blocks = Vec::with_capacity(sorted.len() / BLOCK + 1);
         let mut acc = Dd::default();
         blocks.push(acc);
@@ -411,33 +411,32 @@ impl PrefixIndex {
         PrefixIndex { blocks, coarse }
     }
 
-    /// First index `i` with `!pred(sorted[i])` for a predicate true on a prefix.
-    fn search(&self, sorted: &[f64], pred: impl Fn(f64) -> bool) -> usize {
-        let k = self.coarse.partition_point(|&x| pred(x));
-        if k == 0 {
-            return 0;
-        }
-        let lo = (k - 1) * BLOCK;
-        let hi = (k * BLOCK).min(sorted.len());
-        lo + sorted[lo..hi].partition_point(|&x| pred(x))
-    }
-
     /// Σ sorted[0..k] in double-double, from the nearer block boundary.
-    fn prefix(&self, sorted: &[f64], k: usize) -> crate::stats::dd::Dd {
+    /// The partial block is summed as `count·base + Σ (x − base)` with `base`
+    /// a value of the block: `count·base` is exact in double-double, and the
+    /// differences are small (exact for values within a factor of 2 of each
+    /// other), so a compensated f64 sum of them keeps the double-double
+    /// accuracy at a quarter of the cost of double-double additions.
+    fn prefix(&self, sorted: &[f64], k: usize) -> Dd {
         let b = k / BLOCK;
         let up = (b + 1) * BLOCK;
+        let partial = |xs: &[f64], base: f64| -> Dd {
+            let mut s = CompSum::default();
+            for &x in xs {
+                s.add(x - base);
+            }
+            Dd::from(base)
+                .mul_f64(xs.len() as f64)
+                .add(Dd::from(s.s).add_f64(s.c))
+        };
         if k - b * BLOCK > BLOCK / 2 && b + 1 < self.blocks.len() {
-            let mut acc = self.blocks[b + 1];
-            for &x in &sorted[k..up] {
-                acc = acc.add_f64(-x);
-            }
-            acc
+            let xs = &sorted[k..up];
+            self.blocks[b + 1].sub(partial(xs, xs[xs.len() - 1]))
+        } else if k == b * BLOCK {
+            self.blocks[b]
         } else {
-            let mut acc = self.blocks[b];
-            for &x in &sorted[b * BLOCK..k] {
-                acc = acc.add_f64(x);
-            }
-            acc
+            let xs = &sorted[b * BLOCK..k];
+            self.blocks[b].add(partial(xs, xs[0]))
         }
     }
 }
@@ -467,138 +466,239 @@ fn gallop(a: &[f64], start: usize, pred: impl Fn(f64) -> bool) -> usize {
     }
 }
 
-/// The same statistics as [`ecdf_merge`] for a *fitted* sorted reference `a`
-/// (with its [`PrefixIndex`]) and a sorted window `b`, in O(m log n):
-/// the KS supremum is found at the two one-sided limits around each distinct
-/// value of `b`, and the Wasserstein integral between consecutive values of
-/// `b` is evaluated in closed form from prefix sums of `a` (double-double, so
-/// `count·x − Σ a` does not cancel). Positions in `a` are found through the index's coarse
-/// array, so each lookup touches one 64-value block of the reference.
-pub fn ecdf_search(a: &[f64], index: &PrefixIndex, b: &[f64]) -> EcdfStats {
-    use crate::stats::dd::Dd;
-    let (n, m) = (a.len(), b.len());
-    let (nn, mm) = (n as i128, m as i128);
-    let pre = |k: usize| index.prefix(a, k);
-    // Σ a[p..q] given P(p): returns P(q) − P(p) and P(q).
-    let ext = |p: usize, pp: Dd, q: usize| -> (Dd, Dd) {
-        if q <= p {
-            (Dd::default(), pp)
-        } else if q - p <= BLOCK {
-            let s = a[p..q].iter().fold(Dd::default(), |acc, &x| acc.add_f64(x));
-            (s, pp.add(s))
-        } else {
-            let pq = pre(q);
-            (pq.sub(pp), pq)
+/// `|d|` of a double-double.
+#[inline]
+fn abs_dd(d: Dd) -> Dd {
+    if d.hi < 0.0 {
+        d.neg()
+    } else {
+        d
+    }
+}
+
+/// `max(d, 0)`: sums that are non-negative in exact arithmetic.
+#[inline]
+fn pos_dd(d: Dd) -> Dd {
+    if d.hi < 0.0 {
+        Dd::default()
+    } else {
+        d
+    }
+}
+
+/// Prefix sums `Σ a[..k]` at a sequence of nearby positions: walks from the
+/// last position when it is within a block, otherwise asks the index.
+struct PrefixCursor<'a> {
+    a: &'a [f64],
+    index: &'a PrefixIndex,
+    k: usize,
+    sum: Dd,
+}
+
+impl<'a> PrefixCursor<'a> {
+    fn new(a: &'a [f64], index: &'a PrefixIndex) -> Self {
+        PrefixCursor {
+            a,
+            index,
+            k: 0,
+            sum: Dd::default(),
         }
-    };
-    // ∫_u^v I(x) dx where I(u) = p and the points in (u, v) sum to `s` over a[p..q].
-    let int_i = |u: f64, v: f64, p: usize, q: usize, s: Dd| -> Dd {
-        if v <= u {
-            return Dd::default();
-        }
-        Dd::diff(v, u)
-            .mul_f64(p as f64)
-            .add(Dd::from((q - p) as f64).mul_f64(v))
-            .sub(s)
-    };
-    // ∫_l^r |m·I(x) − t| dx, with pl = #{a ≤ l}, ppl = Σ a[..pl], ql = #{a < r}.
-    // Returns the integral and Σ a[..ql].
-    let piece = |l: f64, r: f64, t: u128, pl: usize, ppl: Dd, ql: usize| -> (Dd, Dd) {
-        let tf = t as f64;
-        let mf = m as f64;
-        let rank = t.div_ceil(m as u128) as usize; // smallest count with m·count ≥ t
-        let pos = |d: Dd| if d.hi < 0.0 { Dd::default() } else { d };
-        if rank <= pl || rank > ql || r <= l {
-            let (s, pql) = ext(pl, ppl, ql);
-            if r <= l {
-                return (Dd::default(), pql);
+    }
+
+    fn at(&mut self, k: usize) -> Dd {
+        if k >= self.k && k - self.k <= BLOCK / 2 {
+            for &x in &self.a[self.k..k] {
+                self.sum = self.sum.add_f64(x);
             }
-            let area = int_i(l, r, pl, ql, s).mul_f64(mf);
-            let rect = Dd::diff(r, l).mul_f64(tf);
-            (
-                if rank <= pl {
-                    pos(area.sub(rect))
-                } else {
-                    pos(rect.sub(area))
-                },
-                pql,
-            )
+        } else if k < self.k && self.k - k <= BLOCK / 2 {
+            for &x in &self.a[k..self.k] {
+                self.sum = self.sum.add_f64(-x);
+            }
         } else {
-            let xs = a[rank - 1];
-            let f = index.search(a, |x| x < xs).max(pl);
-            let e = index.search(a, |x| x <= xs).min(ql);
-            let (s1, pf) = ext(pl, ppl, f);
-            let (_, pe) = ext(f, pf, e);
-            let (s2, pql) = ext(e, pe, ql);
-            let below = pos(Dd::diff(xs, l)
-                .mul_f64(tf)
-                .sub(int_i(l, xs, pl, f, s1).mul_f64(mf)));
-            let above = pos(int_i(xs, r, e, ql, s2)
-                .mul_f64(mf)
-                .sub(Dd::diff(r, xs).mul_f64(tf)));
-            (below.add(above), pql)
+            self.sum = self.index.prefix(self.a, k);
+        }
+        self.k = k;
+        self.sum
+    }
+}
+
+/// The same statistics as [`ecdf_merge`] for a *fitted* sorted reference `a`
+/// (with its [`PrefixIndex`]) and a sorted window `b` of `m` values, in
+/// O(m log n) and touching O(m) cache lines of the reference:
+///
+/// * **KS**: the supremum is reached at the two one-sided limits around a
+///   distinct value `c` of `b`, where `I = #{a < c}` or `#{a ≤ c}`. The
+///   index's cache-resident coarse array (every 64th value, searched by
+///   galloping from the previous `c`) brackets each count within 64, which
+///   bounds `|I·m − J·n|` there; only the limits whose bound can reach the
+///   best guaranteed value are resolved exactly, by a search of one 64-value
+///   block. Result, sign and first location are those of a full merge.
+/// * **Wasserstein-1** by the quantile coupling (as in [`ecdf_merge`]): the
+///   window value `b_j` is paired with the stretch of `a` at the same
+///   quantiles — fixed positions `⌊j·n/m⌋ … ⌈(j+1)·n/m⌉`, known without a
+///   search — and `Σ |a_i − b_j|` over the stretch comes from the index's
+///   double-double prefix sums (split at `#{a < b_j}` when `b_j` falls inside
+///   the stretch), so `count·x − Σ a` does not cancel.
+pub fn ecdf_search(a: &[f64], index: &PrefixIndex, b: &[f64]) -> EcdfStats {
+    let (n, m) = (a.len(), b.len());
+    if n == 0 || m == 0 || (n as u128) * (m as u128) >= (1u128 << 62) {
+        return ecdf_reference(a, b);
+    }
+    let (ni, mi) = (n as i64, m as i64);
+    let coarse = &index.coarse;
+    // count of `a` satisfying a prefix predicate, bracketed by the coarse
+    // array: `k` coarse entries satisfy it, so the count is in the range
+    let bracket = |k: usize| -> (usize, usize) {
+        if k == 0 {
+            (0, 0)
+        } else if k == coarse.len() {
+            ((k - 1) * BLOCK + 1, n)
+        } else {
+            ((k - 1) * BLOCK + 1, k * BLOCK)
         }
     };
-    let mut best_abs = 0u128;
-    let mut best = 0i128;
-    let mut loc = f64::NAN;
-    let mut consider = |d: i128, x: f64| {
-        if d.unsigned_abs() > best_abs {
-            best_abs = d.unsigned_abs();
-            best = d;
-            loc = x;
+    // KS candidates in x order: (count range of I, J, location or NaN for
+    // "the largest a below c")
+    struct Cand {
+        lo: usize,
+        hi: usize,
+        j: usize,
+        c: f64,
+        strict: bool,
+    }
+    let mut cands: Vec<Cand> = Vec::with_capacity(2 * m.min(n + 1));
+    let mut floor = 0i64;
+    let reach = |lo: usize, hi: usize, j: usize| -> i64 {
+        let (x, y) = (
+            lo as i64 * mi - j as i64 * ni,
+            hi as i64 * mi - j as i64 * ni,
+        );
+        if x <= 0 && y >= 0 {
+            0
+        } else {
+            x.abs().min(y.abs())
         }
     };
     let mut w = Dd::default();
+    let mut cursor = PrefixCursor::new(a, index);
+    let (nu, mu) = (n as u64, m as u64);
+    let mut kc = 0usize;
     let mut j = 0usize;
-    let mut prev: Option<(f64, usize, Dd)> = None; // (value, #{a ≤ value}, Σ a[..that])
     while j < m {
         let c = b[j];
         let j0 = j;
         j = gallop(b, j, |x| x == c);
-        let lo = index.search(a, |x| x < c);
-        let hi = if lo < n && a[lo] == c {
-            index.search(a, |x| x <= c)
-        } else {
-            lo
-        };
-        if lo > 0 {
-            consider(lo as i128 * mm - j0 as i128 * nn, a[lo - 1]);
+        kc = gallop(coarse, kc, |x| x < c);
+        let kh = gallop(coarse, kc, |x| x <= c);
+        let (l0, l1) = bracket(kc);
+        let (h0, h1) = bracket(kh);
+        floor = floor.max(reach(l0, l1, j0)).max(reach(h0, h1, j));
+        cands.push(Cand {
+            lo: l0,
+            hi: l1,
+            j: j0,
+            c,
+            strict: true,
+        });
+        cands.push(Cand {
+            lo: h0,
+            hi: h1,
+            j,
+            c,
+            strict: false,
+        });
+        // Wasserstein: the coupling of each b_jj = c with its stretch of `a`
+        let mut lo_exact: Option<usize> = None;
+        for jj in j0..j {
+            let (u0, u1) = (jj as u64 * nu, (jj as u64 + 1) * nu);
+            let p = (u0 / mu) as usize;
+            let q = ((u1 - 1) / mu) as usize;
+            if p == q {
+                w = w.add(abs_dd(Dd::diff(a[p], c)).mul_f64(nu as f64));
+                continue;
+            }
+            let wp = (p as u64 + 1) * mu - u0;
+            let wq = u1 - q as u64 * mu;
+            let (ap, aq) = (a[p], a[q]);
+            if c <= ap || c >= aq {
+                // c is outside the stretch: |Σ weight·a − n·c| with the
+                // weights wp, m, …, m, wq (they sum to n)
+                let mut s = Dd::from(ap)
+                    .mul_f64(wp as f64)
+                    .add(Dd::from(aq).mul_f64(wq as f64));
+                if q > p + 1 {
+                    let pp = cursor.at(p + 1);
+                    s = s.add(cursor.at(q).sub(pp).mul_f64(mu as f64));
+                }
+                let t = s.sub(Dd::from(c).mul_f64(nu as f64));
+                w = w.add(pos_dd(if c <= ap { t } else { t.neg() }));
+                continue;
+            }
+            w = w.add(Dd::diff(c, ap).mul_f64(wp as f64));
+            w = w.add(Dd::diff(aq, c).mul_f64(wq as f64));
+            if q == p + 1 {
+                continue;
+            }
+            // Σ |a_i − c| over i in [p+1, q), split at k = #{a < c} clamped
+            let k = if l1 <= p + 1 {
+                p + 1
+            } else if l0 >= q {
+                q
+            } else {
+                let lo =
+                    *lo_exact.get_or_insert_with(|| l0 + a[l0..l1].partition_point(|&x| x < c));
+                lo.clamp(p + 1, q)
+            };
+            let pp = cursor.at(p + 1);
+            let pk = cursor.at(k);
+            let pq = cursor.at(q);
+            let below = Dd::from(c).mul_f64((k - p - 1) as f64).sub(pk.sub(pp));
+            let above = pq.sub(pk).sub(Dd::from(c).mul_f64((q - k) as f64));
+            w = w.add(pos_dd(below).add(pos_dd(above)).mul_f64(mu as f64));
         }
-        consider(hi as i128 * mm - j as i128 * nn, c);
-        let t = j0 as u128 * n as u128;
-        let phi = match prev {
-            Some((left, pl, ppl)) => {
-                let (area, plo) = piece(left, c, t, pl, ppl, lo);
-                w = w.add(area);
-                ext(lo, plo, hi).1
-            }
-            // before the first window value F_cur = 0: the area from a[0] to c
-            None if a[0] < c => {
-                let pl = index.search(a, |x| x <= a[0]);
-                let (area, plo) = piece(a[0], c, t, pl, pre(pl), lo);
-                w = w.add(area);
-                ext(lo, plo, hi).1
-            }
-            None => pre(hi),
-        };
-        prev = Some((c, hi, phi));
     }
-    if let Some((p, hp, php)) = prev {
-        let last = a[n - 1];
-        if last > p {
-            let q = index.search(a, |x| x < last);
-            w = w.add(piece(p, last, m as u128 * n as u128, hp, php, q).0);
+    // KS: resolve, in x order, the candidates whose bracket can reach `floor`
+    let mut best_abs = -1i64;
+    let mut best = 0i64;
+    let mut loc = f64::NAN;
+    for cd in &cands {
+        let (x, y) = (
+            cd.lo as i64 * mi - cd.j as i64 * ni,
+            cd.hi as i64 * mi - cd.j as i64 * ni,
+        );
+        if x.abs().max(y.abs()) < floor || x.abs().max(y.abs()) <= best_abs {
+            continue;
+        }
+        let c = cd.c;
+        let count = if cd.lo == cd.hi {
+            cd.lo
+        } else if cd.strict {
+            cd.lo + a[cd.lo..cd.hi].partition_point(|&v| v < c)
+        } else {
+            cd.lo + a[cd.lo..cd.hi].partition_point(|&v| v <= c)
+        };
+        if cd.strict && count == 0 {
+            continue; // no value of a below c: the limit coincides with the start
+        }
+        let d = count as i64 * mi - cd.j as i64 * ni;
+        if d.abs() > best_abs {
+            best_abs = d.abs();
+            best = d;
+            // the strict limit is evaluated at the last value of the union below c
+            loc = if cd.strict {
+                match cd.j {
+                    0 => a[count - 1],
+                    j => a[count - 1].max(b[j - 1]),
+                }
+            } else {
+                c
+            };
         }
     }
     EcdfStats {
-        ks_numerator: best_abs,
+        ks_numerator: best_abs.max(0) as u128,
         ks_sign: if best >= 0 { 1 } else { -1 },
-        ks_location: if loc.is_nan() {
-            a.first().copied().unwrap_or(0.0)
-        } else {
-            loc
-        },
+        ks_location: if loc.is_nan() { a[0] } else { loc },
         w1_numerator: w.value(),
     }
 }
@@ -672,6 +772,44 @@ mod tests {
         }
     }
 
+    #[test]
+    fn search_on_large_reference() {
+        let mut st = 0x2545F4914F6CDD1Du64;
+        let mut u = || {
+            st ^= st << 13;
+            st ^= st >> 7;
+            st ^= st << 17;
+            (st >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let a_cont = sorted((0..200_003).map(|_| u() * 10.0 + 1e6).collect());
+        let a_ties = sorted((0..200_003).map(|_| (u() * 7.0).floor()).collect());
+        let cases: Vec<(&Vec<f64>, Vec<f64>)> = vec![
+            (&a_cont, (0..10_000).map(|_| u() * 10.0 + 1e6).collect()),
+            (&a_cont, (0..9_999).map(|_| u() * 9.0 + 1e6 + 0.3).collect()),
+            (&a_cont, (0..1_000).map(|_| u() - 5.0 + 1e6).collect()), // below a
+            (&a_cont, (0..1_000).map(|_| u() + 2e6).collect()),       // above a
+            (&a_cont, vec![1e6 + 5.0; 3000]),
+            (&a_ties, (0..10_000).map(|_| (u() * 8.0).floor()).collect()),
+            (
+                &a_ties,
+                (0..777).map(|_| (u() * 7.0).floor() + 0.5).collect(),
+            ),
+        ];
+        for (k, (a, b)) in cases.into_iter().enumerate() {
+            let b = sorted(b);
+            let (r, s) = (ecdf_merge(a, &b), ecdf_search(a, &PrefixIndex::new(a), &b));
+            assert_eq!(r.ks_numerator, s.ks_numerator, "case {k}");
+            assert_eq!(r.ks_sign, s.ks_sign, "case {k}");
+            assert_eq!(r.ks_location, s.ks_location, "case {k}");
+            assert!(
+                (r.w1_numerator - s.w1_numerator).abs() <= 1e-12 * r.w1_numerator,
+                "case {k}: {} vs {}",
+                r.w1_numerator,
+                s.w1_numerator
+            );
+        }
+    }
+
     proptest! {
         #[test]
         fn merge_equals_reference_continuous(a in proptest::collection::vec(-1e3f64..1e3, 1..3000), b in proptest::collection::vec(-1e3f64..1e3, 1..3000), shift in -50.0f64..50.0) {
@@ -697,6 +835,8 @@ mod tests {
             let idx = PrefixIndex::new(&a);
             let s = ecdf_search(&a, &idx, &b);
             prop_assert_eq!(s.ks_numerator, r.ks_numerator);
+            prop_assert_eq!(s.ks_location, r.ks_location);
+            prop_assert_eq!(s.ks_sign, r.ks_sign);
             prop_assert!((s.w1_numerator - r.w1_numerator).abs() <= tol.max(1e-300), "search {} vs {}", s.w1_numerator, r.w1_numerator);
         }
 
@@ -706,6 +846,8 @@ mod tests {
             let b = sorted(b.into_iter().map(|x| x * 0.7 + 5.0 + off).collect());
             let (f, s) = (ecdf_merge(&a, &b), ecdf_search(&a, &PrefixIndex::new(&a), &b));
             prop_assert_eq!(f.ks_numerator, s.ks_numerator);
+            prop_assert_eq!(f.ks_location, s.ks_location);
+            prop_assert_eq!(f.ks_sign, s.ks_sign);
             prop_assert!((f.w1_numerator - s.w1_numerator).abs() <= 1e-12 * f.w1_numerator.abs(), "{} vs {}", f.w1_numerator, s.w1_numerator);
         }
     }
