@@ -3,7 +3,8 @@
 //! Run: `cargo bench -p drift-benches --bench kernels` (add `-- sort` etc. to
 //! filter). The targets are *ratios* measured in the same run:
 //! * sort: `sort_f64` vs `sort_unstable_by(f64::total_cmp)` at 1M and 10M,
-//!   random and many-duplicates data;
+//!   random and many-duplicates data (at 10M `sort_f64` runs on the rayon
+//!   pool; `drift_sort_f64_1thread` is the same kernel on one thread);
 //! * ecdf: the one-pass merge vs sorting the same two samples;
 //! * column: extract + sort + ks + wasserstein + psi of 10M vs 10M, vs the
 //!   sort of the two samples alone;
@@ -39,6 +40,24 @@ fn bench_sort(c: &mut Criterion) {
                     b.iter_batched_ref(|| d.clone(), |v| sort::sort_f64(v), BatchSize::LargeInput)
                 },
             );
+            if n >= sort::PARALLEL_SORT_MIN {
+                // the same kernel held to one thread (the std sort is serial)
+                let one = rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .build()
+                    .expect("pool");
+                g.bench_with_input(
+                    BenchmarkId::new(format!("drift_sort_f64_1thread/{shape}"), n),
+                    &data,
+                    |b, d| {
+                        b.iter_batched_ref(
+                            || d.clone(),
+                            |v| one.install(|| sort::sort_f64(v)),
+                            BatchSize::LargeInput,
+                        )
+                    },
+                );
+            }
             g.bench_with_input(
                 BenchmarkId::new(format!("std_sort_unstable_by_total_cmp/{shape}"), n),
                 &data,
