@@ -78,12 +78,17 @@ pub fn run(
         }
     };
     // Workers run as tasks of the current rayon pool (the one sized by
-    // --threads), so the joins inside them use that pool too.
+    // --threads), so the joins inside them use that pool too. A finished
+    // column's two value buffers are reused by the next one (no fresh pages
+    // to fault in and zero): at most two per column in flight are kept.
+    let workers = in_flight.min(plans.len()).max(1);
+    drift_core::kernels::buffer::set_pool_limit(2 * workers);
     rayon::scope(|s| {
-        for _ in 0..in_flight.min(plans.len()).max(1) {
+        for _ in 0..workers {
             s.spawn(|_| worker());
         }
     });
+    drift_core::kernels::buffer::set_pool_limit(0);
     let mut columns = Vec::with_capacity(plans.len());
     for r in results
         .into_inner()

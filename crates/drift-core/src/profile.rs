@@ -90,7 +90,9 @@ impl SortedValues {
     /// Sorts `values` and summarises them.
     pub fn new(mut values: Vec<f64>) -> SortedValues {
         sort_f64(&mut values);
-        values.shrink_to_fit();
+        if values.capacity() - values.len() > values.len() / 4 {
+            values.shrink_to_fit();
+        }
         let moments = match (values.first(), values.last()) {
             (Some(&lo), Some(&hi)) => Moments::with_range(&values, lo, hi),
             _ => Moments::default(),
@@ -135,7 +137,7 @@ impl SideAccumulator {
     pub fn new(kind: ColumnKind, capacity: usize) -> SideAccumulator {
         match kind {
             ColumnKind::Numeric => {
-                SideAccumulator::Numeric(buffer::with_capacity(capacity), Counts::default())
+                SideAccumulator::Numeric(buffer::take_f64(capacity), Counts::default())
             }
             ColumnKind::Categorical => SideAccumulator::Categorical(CategoryCounts::default()),
         }
@@ -949,8 +951,19 @@ pub fn compare_sides(
     config: &Config,
 ) -> ColumnReport {
     match &plan.kind {
-        Ok(k) => ColumnProfile::from_side(&plan.name, &plan.reference_type, *k, reference, config)
-            .compare_prepared(&current, &plan.current_type, config),
+        Ok(k) => {
+            let p =
+                ColumnProfile::from_side(&plan.name, &plan.reference_type, *k, reference, config);
+            let r = p.compare_prepared(&current, &plan.current_type, config);
+            // the value buffers go back to the pool (if enabled) for the next column
+            if let ProfileData::Numeric(np) = p.data {
+                buffer::recycle_f64(np.sorted);
+            }
+            if let CurrentSide::Numeric(sv, _) = current {
+                buffer::recycle_f64(sv.values);
+            }
+            r
+        }
         Err(reason) => {
             let mut p = ColumnProfile::skipped(&plan.name, &plan.reference_type, reason.clone());
             p.counts = reference.counts();
