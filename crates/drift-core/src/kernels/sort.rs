@@ -134,8 +134,8 @@ pub fn hybrid_radix_sort(v: &mut [f64]) {
         }
     }
     drop(hists);
-    SCRATCH.with(|cell| {
-        let mut buf = scratch(cell, n);
+    {
+        let mut buf = scratch_take(n);
         let out = SharedOut(buf.as_mut_ptr());
         // pass 2: MSD scatter keys -> buf
         keys.par_chunks(part_len)
@@ -190,10 +190,8 @@ pub fn hybrid_radix_sort(v: &mut [f64]) {
                 }
             }
         });
-        if buf.capacity() <= SCRATCH_KEEP {
-            cell.set(buf);
-        }
-    });
+        scratch_give(buf);
+    }
     keys.par_chunks_mut(part_len).for_each(|c| {
         for k in c.iter_mut() {
             let x = *k;
@@ -247,33 +245,38 @@ pub fn radix_sort(v: &mut [f64]) {
             h[((*k >> (p as u32 * BITS)) as usize) & (BUCKETS - 1)] += 1;
         }
     }
-    SCRATCH.with(|cell| {
-        let mut buf = scratch(cell, n);
-        if !lsd_passes(keys, &mut buf[..n], &hist) {
-            keys.copy_from_slice(&buf[..n]);
-        }
-        if buf.capacity() <= SCRATCH_KEEP {
-            cell.set(buf);
-        }
-    });
+    let mut buf = scratch_take(n);
+    if !lsd_passes(keys, &mut buf[..n], &hist) {
+        keys.copy_from_slice(&buf[..n]);
+    }
+    scratch_give(buf);
     for k in keys.iter_mut() {
         let x = *k;
         *k = if x >> 63 == 1 { x ^ (1u64 << 63) } else { !x };
     }
 }
 
-thread_local! {
-    /// Scratch buffer reused across sorts on a thread (no fresh page faults per column).
-    static SCRATCH: std::cell::Cell<Vec<u64>> = const { std::cell::Cell::new(Vec::new()) };
-}
+/// Scratch buffers reused across sorts (no fresh pages to fault in and zero
+/// per column). A pool rather than one buffer per thread: a thread waiting
+/// inside a parallel sort may run another sort stolen from the rayon queue,
+/// which then needs a buffer of its own.
+static SCRATCH: std::sync::Mutex<Vec<Vec<u64>>> = std::sync::Mutex::new(Vec::new());
 /// Largest scratch buffer kept between sorts (u64 elements: 256 MB).
 const SCRATCH_KEEP: usize = 32 << 20;
 
-/// The thread's scratch buffer, at least `n` long. Its length is a
-/// high-water mark: a warm buffer is reused as is (the sorts write every
-/// element they read), and a new one is advised for huge pages.
-fn scratch(cell: &std::cell::Cell<Vec<u64>>, n: usize) -> Vec<u64> {
-    let mut buf = cell.take();
+/// A scratch buffer at least `n` long. Its length is a high-water mark: a
+/// warm buffer is reused as is (the sorts write every element they read),
+/// and a new one is advised for huge pages.
+fn scratch_take(n: usize) -> Vec<u64> {
+    let pooled = SCRATCH.lock().ok().and_then(|mut p| {
+        // the smallest buffer that is long enough, else the longest
+        let i = (0..p.len())
+            .filter(|&i| p[i].len() >= n)
+            .min_by_key(|&i| p[i].len())
+            .or_else(|| (0..p.len()).max_by_key(|&i| p[i].len()))?;
+        Some(p.swap_remove(i))
+    });
+    let mut buf = pooled.unwrap_or_default();
     if buf.len() < n {
         if buf.capacity() < n {
             buf = super::buffer::with_capacity(n);
@@ -281,6 +284,23 @@ fn scratch(cell: &std::cell::Cell<Vec<u64>>, n: usize) -> Vec<u64> {
         buf.resize(n, 0);
     }
     buf
+}
+
+/// Returns a scratch buffer to the pool, which keeps at most one per rayon
+/// thread (and none over [`SCRATCH_KEEP`]).
+fn scratch_give(buf: Vec<u64>) {
+    if buf.capacity() > SCRATCH_KEEP {
+        return;
+    }
+    if let Ok(mut p) = SCRATCH.lock() {
+        if p.len() < rayon::current_num_threads() {
+            p.push(buf);
+        } else if let Some(i) = (0..p.len()).min_by_key(|&i| p[i].len()) {
+            if p[i].len() < buf.len() {
+                p[i] = buf; // keep the larger one
+            }
+        }
+    }
 }
 
 /// The LSD digit passes shared by both radix sorts: one scatter per 8-bit
