@@ -21,8 +21,8 @@ use crate::report::*;
 use crate::stats::chi2::chi2_homogeneity;
 use crate::stats::ks::ks_from_numerator;
 use crate::stats::psi::{
-    distinct_sorted, distinct_union_counts, histogram_sorted, psi_from_counts, quantile_edges,
-    sturges_edges, PsiBinning, ZeroFill,
+    distinct_union_counts, histogram_sorted, psi_from_counts, quantile_edges, sturges_edges,
+    PsiBinning, ZeroFill,
 };
 use crate::stats::wasserstein::normalized;
 use arrow_array::{Array, ArrayRef, RecordBatch};
@@ -93,11 +93,7 @@ impl SortedValues {
         if values.capacity() - values.len() > values.len() / 4 {
             values.shrink_to_fit();
         }
-        let moments = match (values.first(), values.last()) {
-            (Some(&lo), Some(&hi)) => Moments::with_range(&values, lo, hi),
-            _ => Moments::default(),
-        };
-        let distinct = distinct_sorted(&values);
+        let (moments, distinct) = Moments::of_sorted(&values);
         SortedValues {
             values,
             moments,

@@ -84,7 +84,7 @@ proptest! {
 
     #[test]
     fn simd_builds_equal_scalar(v in proptest::collection::vec(-1e12f64..1e12, 0..300)) {
-        use drift_core::kernels::moments::{min_max, scaled_sum, scaled_sum_sq};
+        use drift_core::kernels::moments::{min_max, scaled_sum, scaled_sum_sq, sorted_sums};
         use drift_core::kernels::ecdf::abs_diff_sum;
         let w: Vec<f64> = v.iter().rev().map(|x| x * 0.3 + 1.0).collect();
         #[cfg(target_arch = "x86_64")]
@@ -94,11 +94,32 @@ proptest! {
                 prop_assert_eq!(scaled_sum::avx2(&v, 0.0, 0.5).to_bits(), scaled_sum::scalar(&v, 0.0, 0.5).to_bits());
                 prop_assert_eq!(scaled_sum_sq::avx2(&v, 3.0, 0.25).to_bits(), scaled_sum_sq::scalar(&v, 3.0, 0.25).to_bits());
                 prop_assert_eq!(abs_diff_sum::avx2(&v, &w).to_bits(), abs_diff_sum::scalar(&v, &w).to_bits());
+                let mut sv = v.clone();
+                sv.sort_by(f64::total_cmp);
+                let (x, y) = (sorted_sums::avx2(&sv, 0.75, 0.5), sorted_sums::scalar(&sv, 0.75, 0.5));
+                prop_assert_eq!((x.0.to_bits(), x.1.to_bits(), x.2.to_bits(), x.3), (y.0.to_bits(), y.1.to_bits(), y.2.to_bits(), y.3));
                 if !v.is_empty() {
                     prop_assert_eq!(min_max::avx2(&v), min_max::scalar(&v));
                 }
             }
         }
+    }
+}
+
+proptest! {
+    #[test]
+    fn one_pass_sorted_moments_match_two_pass(v in proptest::collection::vec(-1e6f64..1e6, 1..500), off in prop_oneof![Just(0.0), Just(1e9), Just(-3e-7)], dup in 1usize..4) {
+        use drift_core::kernels::moments::Moments;
+        let mut v: Vec<f64> = v.iter().map(|x| (x / dup as f64).round() * dup as f64 + off).collect();
+        v.sort_by(f64::total_cmp);
+        let (m, distinct) = Moments::of_sorted(&v);
+        let r = Moments::with_range(&v, v[0], v[v.len() - 1]);
+        let mut d = v.clone();
+        d.dedup();
+        prop_assert_eq!(distinct, d.len() as u64);
+        prop_assert_eq!((m.count, m.min, m.max), (r.count, r.min, r.max));
+        prop_assert!((m.mean - r.mean).abs() <= 1e-13 * r.mean.abs().max(r.std), "{} vs {}", m.mean, r.mean);
+        prop_assert!((m.std - r.std).abs() <= 1e-12 * r.std.max(1e-300), "{} vs {}", m.std, r.std);
     }
 }
 

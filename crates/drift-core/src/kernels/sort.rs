@@ -182,22 +182,37 @@ pub fn hybrid_radix_sort(v: &mut [f64]) {
                     continue;
                 }
                 let (s, t) = (&mut src[st..st + c], &mut dst[st..st + c]);
-                if c <= 64 {
+                // the sorted bucket is turned back into f64 bits while it is
+                // in cache, fused with the move into place when one is needed
+                let in_src = if c <= 64 {
                     s.sort_unstable();
-                    t.copy_from_slice(s);
+                    true
                 } else {
-                    lsd_low48(s, t);
+                    lsd_low48(s, t)
+                };
+                if in_src {
+                    for (y, &x) in t.iter_mut().zip(s.iter()) {
+                        *y = from_key(x);
+                    }
+                } else {
+                    for y in t.iter_mut() {
+                        *y = from_key(*y);
+                    }
                 }
             }
         });
         scratch_give(buf);
     }
-    keys.par_chunks_mut(part_len).for_each(|c| {
-        for k in c.iter_mut() {
-            let x = *k;
-            *k = if x >> 63 == 1 { x ^ (1u64 << 63) } else { !x };
-        }
-    });
+}
+
+/// The `f64` bits of a total-order key (inverse of [`key`]).
+#[inline(always)]
+fn from_key(x: u64) -> u64 {
+    if x >> 63 == 1 {
+        x ^ (1u64 << 63)
+    } else {
+        !x
+    }
 }
 
 /// Inputs at least this long are sorted by several threads.
@@ -209,18 +224,16 @@ struct SharedOut(*mut u64);
 // pointer across threads cannot race.
 unsafe impl Sync for SharedOut {}
 
-/// LSD radix on the low 48 bits: sorts `src` (a bucket sharing its top 16
-/// bits) and leaves the result in `dst`; `src` is used as scratch.
-fn lsd_low48(src: &mut [u64], dst: &mut [u64]) {
+/// LSD radix on the low 48 bits of `src` (a bucket sharing its top 16
+/// bits), ping-ponging with `dst`; returns whether the result is in `src`.
+fn lsd_low48(src: &mut [u64], dst: &mut [u64]) -> bool {
     let mut hist = [[0u32; BUCKETS]; 6];
     for &k in src.iter() {
         for (p, h) in hist.iter_mut().enumerate() {
             h[((k >> (p as u32 * BITS)) as usize) & (BUCKETS - 1)] += 1;
         }
     }
-    if lsd_passes(src, dst, &hist) {
-        dst.copy_from_slice(src);
-    }
+    lsd_passes(src, dst, &hist)
 }
 
 /// Reinterprets `f64`s as their bit patterns.
@@ -251,8 +264,7 @@ pub fn radix_sort(v: &mut [f64]) {
     }
     scratch_give(buf);
     for k in keys.iter_mut() {
-        let x = *k;
-        *k = if x >> 63 == 1 { x ^ (1u64 << 63) } else { !x };
+        *k = from_key(*k);
     }
 }
 

@@ -163,11 +163,3 @@ pub fn distinct_union_counts(a: &[f64], b: &[f64]) -> (Vec<f64>, Vec<u64>, Vec<u
     }
     (v, ca, cb)
 }
-
-/// Number of distinct values of a sorted slice.
-pub fn distinct_sorted(sorted: &[f64]) -> u64 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    1 + sorted.windows(2).filter(|w| w[0] != w[1]).count() as u64
-}
