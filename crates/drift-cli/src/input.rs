@@ -25,6 +25,17 @@ pub struct Dataset {
     pub rows: u64,
     /// Total compressed bytes per column (for memory planning).
     pub column_bytes: Vec<u64>,
+    /// Rows of every row group, per file.
+    row_groups: Vec<Vec<u64>>,
+}
+
+/// A contiguous share of a dataset's row groups, read as one task.
+#[derive(Debug, Clone, Default)]
+pub struct Part {
+    /// (file index, row groups of that file)
+    units: Vec<(usize, Vec<usize>)>,
+    /// Rows in the part.
+    pub rows: u64,
 }
 
 fn is_glob(s: &str) -> bool {
@@ -78,6 +89,7 @@ impl Dataset {
         let mut schema: Option<SchemaRef> = None;
         let mut rows = 0u64;
         let mut column_bytes: Vec<u64> = Vec::new();
+        let mut row_groups = Vec::with_capacity(files.len());
         for f in &files {
             let file =
                 File::open(f).with_context(|| format!("reading {side} file {}", f.display()))?;
@@ -94,6 +106,12 @@ impl Dataset {
             if column_bytes.is_empty() {
                 column_bytes = vec![0; s.fields().len()];
             }
+            row_groups.push(
+                md.row_groups()
+                    .iter()
+                    .map(|rg| rg.num_rows().max(0) as u64)
+                    .collect::<Vec<_>>(),
+            );
             for rg in md.row_groups() {
                 for (i, c) in rg.columns().iter().enumerate() {
                     if let Some(slot) = column_bytes.get_mut(i) {
@@ -120,7 +138,32 @@ impl Dataset {
             schema,
             rows,
             column_bytes,
+            row_groups,
         })
+    }
+
+    /// Splits the dataset's row groups (across all its files, in order) into
+    /// at most `k` contiguous parts of about equal rows, for reading one
+    /// side of a column as parallel tasks.
+    pub fn parts(&self, k: usize) -> Vec<Part> {
+        let target = self.rows.div_ceil(k.max(1) as u64).max(1);
+        let mut parts: Vec<Part> = vec![Part::default()];
+        for (fi, groups) in self.row_groups.iter().enumerate() {
+            for (gi, &rows) in groups.iter().enumerate() {
+                let cur = parts.last_mut().expect("one part");
+                if cur.rows >= target && parts.len() < k {
+                    parts.push(Part::default());
+                }
+                let cur = parts.last_mut().expect("one part");
+                match cur.units.last_mut() {
+                    Some((f, g)) if *f == fi => g.push(gi),
+                    _ => cur.units.push((fi, vec![gi])),
+                }
+                cur.rows += rows;
+            }
+        }
+        parts.retain(|p| !p.units.is_empty());
+        parts
     }
 
     /// Uncompressed bytes of one column across the dataset.
@@ -140,13 +183,30 @@ impl Dataset {
         &self,
         name: &str,
         as_dictionary: bool,
+        sink: impl FnMut(ArrayRef),
+    ) -> Result<()> {
+        let all = Part {
+            units: (0..self.files.len()).map(|f| (f, Vec::new())).collect(),
+            rows: self.rows,
+        };
+        self.for_each_batch_in(&all, name, as_dictionary, sink)
+    }
+
+    /// [`Dataset::for_each_batch`] over one part (an empty row-group list
+    /// means the whole file).
+    pub fn for_each_batch_in(
+        &self,
+        part: &Part,
+        name: &str,
+        as_dictionary: bool,
         mut sink: impl FnMut(ArrayRef),
     ) -> Result<()> {
         let idx = self
             .schema
             .index_of(name)
             .map_err(|_| anyhow!("{} has no column '{name}'", self.side))?;
-        for f in &self.files {
+        for (fi, groups) in &part.units {
+            let f = &self.files[*fi];
             let file = File::open(f)
                 .with_context(|| format!("reading {} file {}", self.side, f.display()))?;
             let mut options = ArrowReaderOptions::new();
@@ -189,6 +249,11 @@ impl Dataset {
             let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, options)
                 .map_err(err)?;
             let mask = ProjectionMask::roots(builder.parquet_schema(), [idx]);
+            let builder = if groups.is_empty() {
+                builder
+            } else {
+                builder.with_row_groups(groups.clone())
+            };
             let reader = builder
                 .with_projection(mask)
                 .with_batch_size(64 * 1024)

@@ -4,9 +4,10 @@
 //! one column).
 
 use crate::input::Dataset;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use drift_core::report::{ColumnReport, Input, Inputs, Report};
 use drift_core::{compare_sides, plan_columns, ColumnKind, Config, SideAccumulator};
+use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -44,6 +45,10 @@ pub fn run(
     let (plans, findings) = plan_columns(&reference.schema, &current.schema, config)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let next = AtomicUsize::new(0);
+    // Each column in flight reads its two sides concurrently; threads beyond
+    // that read each side's row groups as parallel parts.
+    let workers = in_flight.min(plans.len()).max(1);
+    let split = (rayon::current_num_threads() / (2 * workers)).max(1);
     let results: Mutex<Vec<Option<Result<ColumnReport>>>> =
         Mutex::new((0..plans.len()).map(|_| None).collect());
     let worker = || loop {
@@ -56,10 +61,33 @@ pub fn run(
             // in parallel. Skipped columns stream the same way, counting rows and
             // nulls only.
             let side = |ds: &Dataset| -> Result<drift_core::CurrentSide> {
-                let mut acc = SideAccumulator::for_plan(plan, ds.rows as usize);
-                ds.for_each_batch(&plan.name, dict, |a| {
-                    acc.update(&plan.name, a.as_ref(), config)
-                })?;
+                let parts = ds.parts(split);
+                if parts.len() <= 1 {
+                    let mut acc = SideAccumulator::for_plan(plan, ds.rows as usize);
+                    ds.for_each_batch(&plan.name, dict, |a| {
+                        acc.update(&plan.name, a.as_ref(), config)
+                    })?;
+                    return Ok(acc.finish());
+                }
+                // Row-group parallelism: one accumulator per part (the first
+                // sized for the whole side), merged in part order.
+                let accs: Vec<Result<SideAccumulator>> = parts
+                    .par_iter()
+                    .enumerate()
+                    .map(|(k, p)| {
+                        let cap = if k == 0 { ds.rows } else { p.rows };
+                        let mut acc = SideAccumulator::for_plan(plan, cap as usize);
+                        ds.for_each_batch_in(p, &plan.name, dict, |a| {
+                            acc.update(&plan.name, a.as_ref(), config)
+                        })?;
+                        Ok(acc)
+                    })
+                    .collect();
+                let mut it = accs.into_iter();
+                let mut acc = it.next().context("no parts")??;
+                for a in it {
+                    acc.merge(a?);
+                }
                 Ok(acc.finish())
             };
             let (rs, cs) = rayon::join(|| side(reference), || side(current));
@@ -81,8 +109,7 @@ pub fn run(
     // --threads), so the joins inside them use that pool too. A finished
     // column's two value buffers are reused by the next one (no fresh pages
     // to fault in and zero): at most two per column in flight are kept.
-    let workers = in_flight.min(plans.len()).max(1);
-    drift_core::kernels::buffer::set_pool_limit(2 * workers);
+    drift_core::kernels::buffer::set_pool_limit(2 * workers * split);
     rayon::scope(|s| {
         for _ in 0..workers {
             s.spawn(|_| worker());

@@ -176,22 +176,34 @@ impl SideAccumulator {
         }
     }
 
-    /// Merges another partition of the same side.
+    /// Merges another partition of the same side (row and missing counts
+    /// add up whatever the states; a failed partition fails the side).
     pub fn merge(&mut self, other: SideAccumulator) {
         match (&mut *self, other) {
             (SideAccumulator::Numeric(v, c), SideAccumulator::Numeric(w, d)) => {
                 v.extend_from_slice(&w);
+                buffer::recycle_f64(w);
                 c.merge(&d);
             }
             (SideAccumulator::Categorical(a), SideAccumulator::Categorical(b)) => a.merge(b),
-            (SideAccumulator::Failed(..), _) => {}
-            (_, f @ SideAccumulator::Failed(..)) => *self = f,
-            _ => {
-                *self = SideAccumulator::Failed(
-                    "partitions of different kinds".into(),
-                    Counts::default(),
-                )
+            (SideAccumulator::Failed(_, c), o) => c.merge(&o.counts()),
+            (s, SideAccumulator::Failed(r, mut d)) => {
+                d.merge(&s.counts());
+                *self = SideAccumulator::Failed(r, d);
             }
+            (s, o) => {
+                let mut c = s.counts();
+                c.merge(&o.counts());
+                *self = SideAccumulator::Failed("partitions of different kinds".into(), c);
+            }
+        }
+    }
+
+    /// Row and missing-value counts so far.
+    pub fn counts(&self) -> Counts {
+        match self {
+            SideAccumulator::Numeric(_, c) | SideAccumulator::Failed(_, c) => *c,
+            SideAccumulator::Categorical(cc) => cc.missing,
         }
     }
 
