@@ -427,6 +427,25 @@ mod tests {
     }
 
     #[test]
+    fn narrow_range_inputs_match() {
+        // timestamps in seconds and values around a large mean: most keys
+        // fall into one or two MSD buckets
+        let mut s = 0x2545F4914F6CDD1Du64;
+        let mut u = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let n = HYBRID_MIN * 3 + 5;
+        check((0..n).map(|_| 1.767e9 + (u() * 8.64e6 * 1e6).floor() / 1e6).collect());
+        check((0..n).map(|_| 100.0 + 15.0 * (u() - 0.5)).collect());
+        check((0..n).map(|_| -(1e6 + u())).collect());
+        check((0..n).map(|i| if i % 2 == 0 { 7.0 } else { 7.0 + u() * 1e-9 }).collect());
+        check(vec![42.5; n]);
+    }
+
+    #[test]
     fn parallel_sort_matches_on_any_thread_count() {
         let n = PARALLEL_SORT_MIN + 12_345;
         let mut s = 0x9E3779B97F4A7C15u64;
