@@ -438,10 +438,18 @@ mod tests {
             (s >> 11) as f64 / (1u64 << 53) as f64
         };
         let n = HYBRID_MIN * 3 + 5;
-        check((0..n).map(|_| 1.767e9 + (u() * 8.64e6 * 1e6).floor() / 1e6).collect());
+        check(
+            (0..n)
+                .map(|_| 1.767e9 + (u() * 8.64e6 * 1e6).floor() / 1e6)
+                .collect(),
+        );
         check((0..n).map(|_| 100.0 + 15.0 * (u() - 0.5)).collect());
         check((0..n).map(|_| -(1e6 + u())).collect());
-        check((0..n).map(|i| if i % 2 == 0 { 7.0 } else { 7.0 + u() * 1e-9 }).collect());
+        check(
+            (0..n)
+                .map(|i| if i % 2 == 0 { 7.0 } else { 7.0 + u() * 1e-9 })
+                .collect(),
+        );
         check(vec![42.5; n]);
     }
 
