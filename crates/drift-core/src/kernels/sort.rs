@@ -57,13 +57,23 @@ fn few_distinct(v: &[f64]) -> bool {
 /// assert_eq!(v, vec![-1.0, -0.0, 0.0, 2.5, 3.0]);
 /// ```
 pub fn sort_f64(v: &mut [f64]) {
-    if v.len() < RADIX_MIN || few_distinct(v) {
-        if v.len() >= PARALLEL_SORT_MIN {
-            use rayon::prelude::*;
-            v.par_sort_unstable_by(f64::total_cmp);
+    if v.len() < RADIX_MIN {
+        sort_reference(v);
+        return;
+    }
+    if few_distinct(v) {
+        // pattern-defeating quicksort on the integer keys (cheaper compares
+        // than total_cmp; O(n log k) for k distinct values)
+        use rayon::prelude::*;
+        let keys = as_bits(v);
+        keys.par_iter_mut()
+            .for_each(|k| *k = key(f64::from_bits(*k)));
+        if keys.len() >= PARALLEL_SORT_MIN && rayon::current_num_threads() > 1 {
+            keys.par_sort_unstable();
         } else {
-            sort_reference(v);
+            keys.sort_unstable();
         }
+        keys.par_iter_mut().for_each(|k| *k = from_key(*k));
         return;
     }
     if v.len() >= HYBRID_MIN {
