@@ -166,7 +166,7 @@ pub struct CompareArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Memory budget for column data in flight, e.g. `2G`, `512M`; lowers how
-    /// many columns are processed at once.
+    /// many columns are processed at once [default: 512M].
     #[arg(long, value_name = "SIZE")]
     pub max_memory: Option<String>,
     /// Never show a progress bar.
