@@ -10,12 +10,10 @@
 //!   sort of the two samples alone;
 //! * window: 10k-row window against a fitted 10M-row reference.
 
-use arrow_array::{ArrayRef, Float64Array, RecordBatch};
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
-use drift_benches::{few_distinct_vec, normal_vec};
+use drift_benches::{f64_batch, few_distinct_vec, normal_vec};
 use drift_core::kernels::{ecdf, extract, histogram, moments, sort};
 use drift_core::{Config, Reference};
-use std::sync::Arc;
 
 fn sizes() -> Vec<usize> {
     match std::env::var("DRIFT_BENCH_QUICK") {
@@ -187,17 +185,13 @@ fn bench_simple_kernels(c: &mut Criterion) {
     g.finish();
 }
 
-fn batch(v: Vec<f64>) -> RecordBatch {
-    RecordBatch::try_from_iter([("x", Arc::new(Float64Array::from(v)) as ArrayRef)]).expect("batch")
-}
-
 fn bench_column(c: &mut Criterion) {
     let mut g = c.benchmark_group("column");
     g.sample_size(10);
     let n = *sizes().last().expect("size");
     let a = normal_vec(9, n, 0.0);
     let b = normal_vec(10, n, 0.02);
-    let (ra, rb) = (batch(a.clone()), batch(b.clone()));
+    let (ra, rb) = (f64_batch(a.clone()), f64_batch(b.clone()));
     let cfg = Config {
         numeric_tests: vec![
             drift_core::TestKind::Ks,
@@ -221,7 +215,7 @@ fn bench_column(c: &mut Criterion) {
         )
     });
     let reference = Reference::fit(std::slice::from_ref(&ra), &cfg).expect("fit");
-    let window = batch(normal_vec(11, 10_000, 0.1));
+    let window = f64_batch(normal_vec(11, 10_000, 0.1));
     reference
         .compare(std::slice::from_ref(&window))
         .expect("warm");

@@ -1,11 +1,10 @@
 //! Ad-hoc phase timing of one whole numeric column (10M vs 10M by default):
 //! where the time of `drift_core::compare` goes beyond the two sorts.
 #![allow(clippy::unwrap_used)]
-use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch};
-use drift_benches::normal_vec;
+use arrow_array::{Array, Float64Array};
+use drift_benches::{f64_batch, normal_vec};
 use drift_core::kernels::{ecdf, extract, moments::Moments, sort};
 use drift_core::{Config, TestKind};
-use std::sync::Arc;
 use std::time::Instant;
 
 fn main() {
@@ -15,10 +14,7 @@ fn main() {
         .unwrap_or(10_000_000);
     let a = normal_vec(9, n, 0.0);
     let b = normal_vec(10, n, 0.02);
-    let batch = |v: Vec<f64>| {
-        RecordBatch::try_from_iter([("x", Arc::new(Float64Array::from(v)) as ArrayRef)]).unwrap()
-    };
-    let (ra, rb) = (batch(a.clone()), batch(b.clone()));
+    let (ra, rb) = (f64_batch(a.clone()), f64_batch(b.clone()));
     let cfg = Config {
         numeric_tests: vec![TestKind::Ks, TestKind::Wasserstein, TestKind::Psi],
         ..Config::default()

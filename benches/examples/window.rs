@@ -1,10 +1,8 @@
 //! Ad-hoc timing used while tuning a kernel (see the kernel docs).
 #![allow(clippy::unwrap_used)]
-use arrow_array::{ArrayRef, Float64Array, RecordBatch};
-use drift_benches::normal_vec;
+use drift_benches::{f64_batch, normal_vec};
 use drift_core::kernels::ecdf::{ecdf_search, PrefixIndex};
 use drift_core::{Config, Reference};
-use std::sync::Arc;
 use std::time::Instant;
 
 fn main() {
@@ -14,11 +12,8 @@ fn main() {
         .unwrap_or(10_000_000);
     let mut a = normal_vec(9, n, 0.0);
     let w = normal_vec(11, 10_000, 0.1);
-    let batch = |v: Vec<f64>| {
-        RecordBatch::try_from_iter([("x", Arc::new(Float64Array::from(v)) as ArrayRef)]).unwrap()
-    };
-    let reference = Reference::fit(&[batch(a.clone())], &Config::default()).unwrap();
-    let wb = batch(w.clone());
+    let reference = Reference::fit(&[f64_batch(a.clone())], &Config::default()).unwrap();
+    let wb = f64_batch(w.clone());
     let reps: usize = std::env::var("CMP_REPS")
         .ok()
         .and_then(|v| v.parse().ok())

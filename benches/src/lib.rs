@@ -1,5 +1,14 @@
 //! Shared helpers for drift's benchmarks: deterministic data generators.
 
+use arrow_array::{ArrayRef, Float64Array, RecordBatch};
+use std::sync::Arc;
+
+/// A one-column (`x`) record batch of `f64` values.
+pub fn f64_batch(v: Vec<f64>) -> RecordBatch {
+    RecordBatch::try_from_iter([("x", Arc::new(Float64Array::from(v)) as ArrayRef)])
+        .expect("a one-column batch")
+}
+
 /// xorshift64* generator with a fixed seed.
 pub struct Rng(u64);
 

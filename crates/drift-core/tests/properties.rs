@@ -107,6 +107,44 @@ proptest! {
 }
 
 proptest! {
+    /// evaluate(update(all)) == evaluate(merge(update(parts))), for numeric,
+    /// categorical and failed (skipped) accumulators.
+    #[test]
+    fn accumulator_merge_equals_one_pass(v in proptest::collection::vec(value(), 0..300), cuts in proptest::collection::vec(0usize..300, 0..4)) {
+        use arrow_array::Array;
+        use drift_core::{ColumnKind, SideAccumulator};
+        let cfg = Config::default();
+        let num = Float64Array::from(v.clone());
+        let cat = StringArray::from(
+            v.iter()
+                .map(|x| x.map(|x| format!("c{}", (x.abs() as i64) % 7)))
+                .collect::<Vec<_>>(),
+        );
+        let mut bounds: Vec<usize> = cuts.into_iter().map(|c| c.min(v.len())).collect();
+        bounds.push(0);
+        bounds.push(v.len());
+        bounds.sort_unstable();
+        for (kind, arr) in [
+            (Some(ColumnKind::Numeric), &num as &dyn Array),
+            (Some(ColumnKind::Categorical), &cat as &dyn Array),
+            (None, &num as &dyn Array),
+        ] {
+            let fresh = || match kind {
+                Some(k) => SideAccumulator::new(k, v.len()),
+                None => SideAccumulator::Failed("skipped".into(), Default::default()),
+            };
+            let mut whole = fresh();
+            whole.update("x", arr, &cfg);
+            let mut merged = fresh();
+            for w in bounds.windows(2) {
+                let mut part = fresh();
+                part.update("x", arr.slice(w[0], w[1] - w[0]).as_ref(), &cfg);
+                merged.merge(part);
+            }
+            prop_assert_eq!(format!("{:?}", whole.finish()), format!("{:?}", merged.finish()), "{:?}", kind);
+        }
+    }
+
     #[test]
     fn one_pass_sorted_moments_match_two_pass(v in proptest::collection::vec(-1e6f64..1e6, 1..500), off in prop_oneof![Just(0.0), Just(1e9), Just(-3e-7)], dup in 1usize..4) {
         use drift_core::kernels::moments::Moments;

@@ -717,6 +717,19 @@ mod tests {
         v
     }
 
+    /// `got` equals `want`: KS exactly (numerator, sign, location), W1 to 1e-12.
+    fn assert_same(got: &EcdfStats, want: &EcdfStats, what: &str) {
+        assert_eq!(got.ks_numerator, want.ks_numerator, "{what}");
+        assert_eq!(got.ks_sign, want.ks_sign, "{what}");
+        assert_eq!(got.ks_location, want.ks_location, "{what}");
+        assert!(
+            (got.w1_numerator - want.w1_numerator).abs() <= 1e-12 * want.w1_numerator,
+            "{what}: {} vs {}",
+            got.w1_numerator,
+            want.w1_numerator
+        );
+    }
+
     #[test]
     fn parallel_merge_equals_reference() {
         let mut st = 0x9E3779B97F4A7C15u64;
@@ -730,13 +743,7 @@ mod tests {
             let a = sorted((0..(1 << 20) + 3).map(|_| rnd(k)).collect());
             let b = sorted((0..300_001).map(|_| rnd(k) + 0.5).collect());
             let (f, r) = (ecdf_merge(&a, &b), ecdf_reference(&a, &b));
-            assert_eq!(f.ks_numerator, r.ks_numerator, "k={k}");
-            assert!(
-                (f.w1_numerator - r.w1_numerator).abs() <= 1e-12 * r.w1_numerator,
-                "k={k}: {} vs {}",
-                f.w1_numerator,
-                r.w1_numerator
-            );
+            assert_same(&f, &r, &format!("k={k}"));
         }
     }
 
@@ -762,15 +769,10 @@ mod tests {
         for (k, (a, b)) in cases.into_iter().enumerate() {
             let (a, b) = (sorted(a), sorted(b));
             for (x, y) in [(&a, &b), (&b, &a)] {
-                let (f, r) = (ecdf_merge(x, y), ecdf_reference(x, y));
-                assert_eq!(f.ks_numerator, r.ks_numerator, "case {k}");
-                assert_eq!(f.ks_sign, r.ks_sign, "case {k}");
-                assert_eq!(f.ks_location, r.ks_location, "case {k}");
-                assert!(
-                    (f.w1_numerator - r.w1_numerator).abs() <= 1e-12 * r.w1_numerator,
-                    "case {k}: {} vs {}",
-                    f.w1_numerator,
-                    r.w1_numerator
+                assert_same(
+                    &ecdf_merge(x, y),
+                    &ecdf_reference(x, y),
+                    &format!("case {k}"),
                 );
             }
         }
@@ -801,15 +803,11 @@ mod tests {
         ];
         for (k, (a, b)) in cases.into_iter().enumerate() {
             let b = sorted(b);
-            let (r, s) = (ecdf_merge(a, &b), ecdf_search(a, &PrefixIndex::new(a), &b));
-            assert_eq!(r.ks_numerator, s.ks_numerator, "case {k}");
-            assert_eq!(r.ks_sign, s.ks_sign, "case {k}");
-            assert_eq!(r.ks_location, s.ks_location, "case {k}");
-            assert!(
-                (r.w1_numerator - s.w1_numerator).abs() <= 1e-12 * r.w1_numerator,
-                "case {k}: {} vs {}",
-                r.w1_numerator,
-                s.w1_numerator
+            let idx = PrefixIndex::new(a);
+            assert_same(
+                &ecdf_search(a, &idx, &b),
+                &ecdf_merge(a, &b),
+                &format!("case {k}"),
             );
         }
     }
