@@ -189,27 +189,21 @@ fn coupling_range(a: &[f64], b: &[f64], i0: usize, i1: usize) -> f64 {
     let mut total = CompSum::default();
     let (mut c0, mut c1) = (0.0f64, 0.0f64);
     let mut steps = 0u32;
-    while i < i1 {
-        // two steps per round into two accumulators: the adds do not chain
-        let end = next_a.min(next_b);
-        c0 += (end - pos) as f64 * (a[i] - b[j]).abs();
-        pos = end;
-        let (sa, sb) = (next_a == end, next_b == end);
-        i += sa as usize;
-        j += sb as usize;
-        next_a += if sa { m } else { 0 };
-        next_b += if sb { n } else { 0 };
-        if i == i1 {
-            break;
+    'run: loop {
+        // alternate two accumulators, so the adds do not chain
+        for acc in [&mut c0, &mut c1] {
+            if i == i1 {
+                break 'run;
+            }
+            let end = next_a.min(next_b);
+            *acc += (end - pos) as f64 * (a[i] - b[j]).abs();
+            pos = end;
+            let (sa, sb) = (next_a == end, next_b == end);
+            i += sa as usize;
+            j += sb as usize;
+            next_a += if sa { m } else { 0 };
+            next_b += if sb { n } else { 0 };
         }
-        let end = next_a.min(next_b);
-        c1 += (end - pos) as f64 * (a[i] - b[j]).abs();
-        pos = end;
-        let (sa, sb) = (next_a == end, next_b == end);
-        i += sa as usize;
-        j += sb as usize;
-        next_a += if sa { m } else { 0 };
-        next_b += if sb { n } else { 0 };
         steps += 1;
         if steps == 512 {
             total.add(c0 + c1);
