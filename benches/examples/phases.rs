@@ -50,7 +50,7 @@ fn main() {
         sort::sort_f64(&mut x);
         let srt = ms(t);
         let t = Instant::now();
-        let m = Moments::with_range(&x, x[0], x[n - 1]);
+        let (m, _) = Moments::of_sorted(&x);
         let mom = ms(t);
         let mut y = b.clone();
         sort::sort_f64(&mut y);

@@ -106,19 +106,16 @@ impl Dataset {
             if column_bytes.is_empty() {
                 column_bytes = vec![0; s.fields().len()];
             }
-            row_groups.push(
-                md.row_groups()
-                    .iter()
-                    .map(|rg| rg.num_rows().max(0) as u64)
-                    .collect::<Vec<_>>(),
-            );
+            let mut group_rows = Vec::with_capacity(md.num_row_groups());
             for rg in md.row_groups() {
+                group_rows.push(rg.num_rows().max(0) as u64);
                 for (i, c) in rg.columns().iter().enumerate() {
                     if let Some(slot) = column_bytes.get_mut(i) {
                         *slot += c.uncompressed_size().max(0) as u64;
                     }
                 }
             }
+            row_groups.push(group_rows);
             match &schema {
                 None => schema = Some(s),
                 Some(first) if first.as_ref() != s.as_ref() => {
@@ -175,26 +172,12 @@ impl Dataset {
             .unwrap_or(0)
     }
 
-    /// Streams one column from every file, batch by batch, to `sink`. String
-    /// columns that will be counted as categories are read as dictionaries,
-    /// so Parquet dictionary pages are counted by key instead of
-    /// materialising a string per row.
+    /// Streams one column of one part (see [`Dataset::parts`]; one part is
+    /// the whole dataset), batch by batch, to `sink`. String columns that
+    /// will be counted as categories are read as dictionaries, so Parquet
+    /// dictionary pages are counted by key instead of materialising a string
+    /// per row.
     pub fn for_each_batch(
-        &self,
-        name: &str,
-        as_dictionary: bool,
-        sink: impl FnMut(ArrayRef),
-    ) -> Result<()> {
-        let all = Part {
-            units: (0..self.files.len()).map(|f| (f, Vec::new())).collect(),
-            rows: self.rows,
-        };
-        self.for_each_batch_in(&all, name, as_dictionary, sink)
-    }
-
-    /// [`Dataset::for_each_batch`] over one part (an empty row-group list
-    /// means the whole file).
-    pub fn for_each_batch_in(
         &self,
         part: &Part,
         name: &str,
@@ -249,12 +232,8 @@ impl Dataset {
             let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, options)
                 .map_err(err)?;
             let mask = ProjectionMask::roots(builder.parquet_schema(), [idx]);
-            let builder = if groups.is_empty() {
-                builder
-            } else {
-                builder.with_row_groups(groups.clone())
-            };
             let reader = builder
+                .with_row_groups(groups.clone())
                 .with_projection(mask)
                 .with_batch_size(64 * 1024)
                 .build()

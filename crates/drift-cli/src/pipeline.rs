@@ -4,7 +4,7 @@
 //! one column).
 
 use crate::input::Dataset;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use drift_core::report::{ColumnReport, Input, Inputs, Report};
 use drift_core::{compare_sides, plan_columns, ColumnKind, Config, SideAccumulator};
 use rayon::prelude::*;
@@ -65,32 +65,28 @@ pub fn run(
             // in parallel. Skipped columns stream the same way, counting rows and
             // nulls only.
             let side = |ds: &Dataset| -> Result<drift_core::CurrentSide> {
-                let parts = ds.parts(split);
-                if parts.len() <= 1 {
-                    let mut acc = SideAccumulator::for_plan(plan, ds.rows as usize);
-                    ds.for_each_batch(&plan.name, dict, |a| {
-                        acc.update(&plan.name, a.as_ref(), config)
-                    })?;
-                    return Ok(acc.finish());
-                }
-                // Row-group parallelism: one accumulator per part (the first
-                // sized for the whole side), merged in part order.
-                let accs: Vec<Result<SideAccumulator>> = parts
+                // One accumulator per part of the side's row groups (the
+                // first sized for the whole side), read in parallel when
+                // there are several, merged in part order.
+                let mut accs = ds
+                    .parts(split)
                     .par_iter()
                     .enumerate()
                     .map(|(k, p)| {
                         let cap = if k == 0 { ds.rows } else { p.rows };
                         let mut acc = SideAccumulator::for_plan(plan, cap as usize);
-                        ds.for_each_batch_in(p, &plan.name, dict, |a| {
+                        ds.for_each_batch(p, &plan.name, dict, |a| {
                             acc.update(&plan.name, a.as_ref(), config)
                         })?;
                         Ok(acc)
                     })
-                    .collect();
-                let mut it = accs.into_iter();
-                let mut acc = it.next().context("no parts")??;
-                for a in it {
-                    acc.merge(a?);
+                    .collect::<Result<Vec<_>>>()?
+                    .into_iter();
+                let mut acc = accs
+                    .next()
+                    .unwrap_or_else(|| SideAccumulator::for_plan(plan, 0));
+                for a in accs {
+                    acc.merge(a);
                 }
                 Ok(acc.finish())
             };

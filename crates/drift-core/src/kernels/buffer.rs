@@ -32,7 +32,7 @@ pub fn with_capacity<T>(capacity: usize) -> Vec<T> {
 /// Advises the whole capacity of `v` for transparent huge pages (Linux; a
 /// no-op elsewhere or for small buffers). Must be called before the buffer
 /// is first written to have an effect on its faults.
-pub fn advise_huge<T>(v: &Vec<T>) {
+fn advise_huge<T>(v: &Vec<T>) {
     let bytes = v.capacity().saturating_mul(std::mem::size_of::<T>());
     if bytes < ADVISE_MIN_BYTES {
         return;

@@ -23,10 +23,17 @@ const BITS: u32 = 8;
 const BUCKETS: usize = 1 << BITS;
 const PASSES: usize = 8;
 
+/// The total-order key of `f64` bits (negative values flipped, the sign of
+/// the others set), so that keys compare as unsigned integers like
+/// `f64::total_cmp`; [`from_key`] inverts it.
+#[inline(always)]
+fn to_key(b: u64) -> u64 {
+    b ^ ((((b as i64) >> 63) as u64) | (1u64 << 63))
+}
+
 #[inline(always)]
 fn key(x: f64) -> u64 {
-    let b = x.to_bits();
-    b ^ ((((b as i64) >> 63) as u64) | (1u64 << 63))
+    to_key(x.to_bits())
 }
 
 /// Reference implementation: the standard library's unstable sort by total order.
@@ -66,8 +73,7 @@ pub fn sort_f64(v: &mut [f64]) {
         // than total_cmp; O(n log k) for k distinct values)
         use rayon::prelude::*;
         let keys = as_bits(v);
-        keys.par_iter_mut()
-            .for_each(|k| *k = key(f64::from_bits(*k)));
+        keys.par_iter_mut().for_each(|k| *k = to_key(*k));
         if keys.len() >= PARALLEL_SORT_MIN && rayon::current_num_threads() > 1 {
             keys.par_sort_unstable();
         } else {
@@ -117,8 +123,7 @@ pub fn hybrid_radix_sort(v: &mut [f64]) {
         .map(|c| {
             let mut h = vec![0u32; TOP];
             for k in c.iter_mut() {
-                let b = *k;
-                *k = b ^ ((((b as i64) >> 63) as u64) | (1u64 << 63));
+                *k = to_key(*k);
                 h[(*k >> (64 - MSD_BITS)) as usize] += 1;
             }
             h
@@ -215,7 +220,7 @@ pub fn hybrid_radix_sort(v: &mut [f64]) {
     }
 }
 
-/// The `f64` bits of a total-order key (inverse of [`key`]).
+/// The `f64` bits of a total-order key (inverse of [`to_key`]).
 #[inline(always)]
 fn from_key(x: u64) -> u64 {
     if x >> 63 == 1 {
@@ -262,8 +267,7 @@ pub fn radix_sort(v: &mut [f64]) {
     let keys = as_bits(v);
     let mut hist = [[0u32; BUCKETS]; PASSES];
     for k in keys.iter_mut() {
-        let b = *k;
-        *k = b ^ ((((b as i64) >> 63) as u64) | (1u64 << 63));
+        *k = to_key(*k);
         for (p, h) in hist.iter_mut().enumerate() {
             h[((*k >> (p as u32 * BITS)) as usize) & (BUCKETS - 1)] += 1;
         }
