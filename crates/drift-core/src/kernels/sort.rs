@@ -534,11 +534,15 @@ mod tests {
     fn parallel_sort_matches_on_any_thread_count() {
         let n = PARALLEL_SORT_MIN + 12_345;
         let mut s = 0x9E3779B97F4A7C15u64;
-        let v: Vec<f64> = (0..n)
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        let mixed: Vec<f64> = (0..n)
             .map(|i| {
-                s ^= s << 13;
-                s ^= s >> 7;
-                s ^= s << 17;
+                let s = next();
                 match i % 5 {
                     0 => -((s >> 11) as f64) * 1e-300,
                     1 => (s % 1000) as f64, // ties
@@ -546,21 +550,27 @@ mod tests {
                 }
             })
             .collect();
-        let mut want = v.clone();
-        sort_reference(&mut want);
-        for threads in [1, 2, 3] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            let mut got = v.clone();
-            pool.install(|| hybrid_radix_sort(&mut got));
-            assert!(
-                got.iter()
-                    .zip(&want)
-                    .all(|(x, y)| x.to_bits() == y.to_bits()),
-                "{threads} threads"
-            );
+        // microsecond timestamps over 90 days: all in one MSD bucket
+        let stamps: Vec<f64> = (0..n)
+            .map(|_| (1_767_225_600_000_000u64 + next() % 7_776_000_000_000) as f64)
+            .collect();
+        for v in [mixed, stamps] {
+            let mut want = v.clone();
+            sort_reference(&mut want);
+            for threads in [1, 2, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let mut got = v.clone();
+                pool.install(|| hybrid_radix_sort(&mut got));
+                assert!(
+                    got.iter()
+                        .zip(&want)
+                        .all(|(x, y)| x.to_bits() == y.to_bits()),
+                    "{threads} threads"
+                );
+            }
         }
     }
 
