@@ -347,8 +347,7 @@ static SCRATCH: std::sync::Mutex<Vec<Vec<u64>>> = std::sync::Mutex::new(Vec::new
 const SCRATCH_KEEP: usize = 32 << 20;
 
 /// A scratch buffer at least `n` long. Its length is a high-water mark: a
-/// warm buffer is reused as is (the sorts write every element they read),
-/// and a new one is advised for huge pages.
+/// warm buffer is reused as is (the sorts write every element they read).
 fn scratch_take(n: usize) -> Vec<u64> {
     let pooled = SCRATCH.lock().ok().and_then(|mut p| {
         // the smallest buffer that is long enough, else the longest
@@ -361,7 +360,7 @@ fn scratch_take(n: usize) -> Vec<u64> {
     let mut buf = pooled.unwrap_or_default();
     if buf.len() < n {
         if buf.capacity() < n {
-            buf = super::buffer::with_capacity(n);
+            buf = Vec::with_capacity(n);
         }
         buf.resize(n, 0);
     }
