@@ -51,12 +51,78 @@ fn few_distinct(v: &[f64]) -> bool {
     s.len() <= SAMPLE / 8
 }
 
+/// Most distinct values [`count_distinct`] counts before giving up.
+const COUNT_MAX: usize = 512;
+/// Slots of its hash table (a power of two, at most a quarter full).
+const COUNT_SLOTS: usize = 4 * COUNT_MAX;
+
+/// The distinct total-order keys of `v` with their counts, ascending, or
+/// `None` when there are more than [`COUNT_MAX`]: one read pass through a
+/// small open-addressing table (L1-resident), over parts in parallel from
+/// [`PARALLEL_SORT_MIN`] values.
+fn count_distinct(v: &[f64]) -> Option<Vec<(u64, usize)>> {
+    use rayon::prelude::*;
+    let count = |c: &[f64]| -> Option<Vec<(u64, usize)>> {
+        let mut keys = vec![0u64; COUNT_SLOTS];
+        let mut counts = vec![0usize; COUNT_SLOTS];
+        let mut distinct = 0;
+        for &x in c {
+            let k = key(x);
+            let mut h =
+                (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - COUNT_SLOTS.ilog2())) as usize;
+            loop {
+                if counts[h] == 0 {
+                    distinct += 1;
+                    if distinct > COUNT_MAX {
+                        return None;
+                    }
+                    keys[h] = k;
+                    counts[h] = 1;
+                    break;
+                }
+                if keys[h] == k {
+                    counts[h] += 1;
+                    break;
+                }
+                h = (h + 1) & (COUNT_SLOTS - 1);
+            }
+        }
+        Some(
+            keys.into_iter()
+                .zip(counts)
+                .filter(|&(_, c)| c > 0)
+                .collect(),
+        )
+    };
+    let parts = if v.len() >= PARALLEL_SORT_MIN {
+        rayon::current_num_threads().clamp(1, 8)
+    } else {
+        1
+    };
+    let tables = v
+        .par_chunks(v.len().div_ceil(parts).max(1))
+        .map(count)
+        .collect::<Option<Vec<_>>>()?;
+    let mut all: Vec<(u64, usize)> = tables.into_iter().flatten().collect();
+    all.sort_unstable();
+    let mut merged: Vec<(u64, usize)> = Vec::with_capacity(all.len());
+    for (k, c) in all {
+        match merged.last_mut() {
+            Some(last) if last.0 == k => last.1 += c,
+            _ => merged.push((k, c)),
+        }
+    }
+    (merged.len() <= COUNT_MAX).then_some(merged)
+}
+
 /// Sorts `v` ascending by `f64::total_cmp`, choosing radix or comparison
 /// sort by a cheap sample.
 ///
-/// Complexity: O(n) for radix (6 passes + 1 histogram pass), O(n log k)
-/// for few distinct values. Extra memory: one buffer of `n` u64. From
-/// [`PARALLEL_SORT_MIN`] values both paths use the rayon pool.
+/// Complexity: O(n) for radix; for few distinct values a counting sort
+/// (one read pass through a small hash table, one write pass) when there
+/// are at most [`COUNT_MAX`] of them, else O(n log k) pattern-defeating
+/// quicksort. Extra memory: one buffer of `n` u64 (radix). From
+/// [`PARALLEL_SORT_MIN`] values every path uses the rayon pool.
 ///
 /// ```
 /// let mut v = vec![3.0, -1.0, 2.5, -0.0, 0.0];
@@ -69,6 +135,15 @@ pub fn sort_f64(v: &mut [f64]) {
         return;
     }
     if few_distinct(v) {
+        if let Some(table) = count_distinct(v) {
+            // counting sort: each distinct value written out as often as it occurs
+            let mut at = 0;
+            for (k, c) in table {
+                v[at..at + c].fill(f64::from_bits(from_key(k)));
+                at += c;
+            }
+            return;
+        }
         // pattern-defeating quicksort on the integer keys (cheaper compares
         // than total_cmp; O(n log k) for k distinct values)
         use rayon::prelude::*;
@@ -477,6 +552,45 @@ mod tests {
                 })
                 .collect(),
         );
+    }
+
+    #[test]
+    fn few_distinct_inputs_match() {
+        let mut s = 0x2545F4914F6CDD1Du64;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        for n in [5_000usize, PARALLEL_SORT_MIN + 3] {
+            // counted: 10 values, signed zeros and infinities among them
+            let few = [
+                -0.0,
+                0.0,
+                1.5,
+                -2.0,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                7.0,
+                8.0,
+                9.0,
+                1e-300,
+            ];
+            check((0..n).map(|_| few[(next() % 10) as usize]).collect());
+            // few in the sample, too many to count: falls back to the comparison sort
+            check(
+                (0..n)
+                    .map(|i| {
+                        if i % 50 == 0 {
+                            (next() >> 11) as f64
+                        } else {
+                            (next() % 7) as f64
+                        }
+                    })
+                    .collect(),
+            );
+        }
     }
 
     #[test]
