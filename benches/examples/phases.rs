@@ -39,7 +39,7 @@ fn main() {
             .downcast_ref::<Float64Array>()
             .unwrap();
         let t = Instant::now();
-        let mut x = drift_core::kernels::buffer::with_capacity(n);
+        let mut x = Vec::with_capacity(n);
         extract::extract_f64(arr.values(), arr.nulls(), &mut x);
         let ext = ms(t);
         x.clear();
