@@ -321,22 +321,24 @@ impl CategoryCounts {
                 }
             }
         }
-        let label = |i: usize| -> Option<String> {
+        // labels borrowed from the dictionary: a String is made only for a
+        // category seen for the first time
+        fn label(values: &arrow_array::ArrayRef, i: usize) -> Option<&str> {
             if values.is_null(i) {
                 return None;
             }
             Some(match values.data_type() {
-                DataType::Utf8 => values.as_string::<i32>().value(i).to_string(),
-                DataType::LargeUtf8 => values.as_string::<i64>().value(i).to_string(),
-                _ => values.as_string_view().value(i).to_string(),
+                DataType::Utf8 => values.as_string::<i32>().value(i),
+                DataType::LargeUtf8 => values.as_string::<i64>().value(i),
+                _ => values.as_string_view().value(i),
             })
-        };
+        }
         for (i, &c) in per_key.iter().enumerate() {
             if c == 0 {
                 continue;
             }
-            match label(i) {
-                Some(l) => self.add_str(&l, c),
+            match label(values, i) {
+                Some(l) => self.add_str(l, c),
                 None => self.missing.nulls += c, // null dictionary value
             }
             if self.counts.len() > limit {
