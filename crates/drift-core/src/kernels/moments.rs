@@ -110,36 +110,49 @@ multiversion! {
     /// d = x·scale − shift (fixed 8-lane reduction order), and the number of
     /// distinct values.
     pub fn sorted_sums(values: &[f64], shift: f64, scale: f64) -> (f64, f64, f64, u64) {
+        let n = values.len();
+        if n == 0 {
+            return (0.0, 0.0, 0.0, 0);
+        }
         let mut s0 = [0.0f64; LANES];
         let mut s1 = [0.0f64; LANES];
         let mut s2 = [0.0f64; LANES];
         let mut breaks = [0u64; LANES];
-        let mut prev = match values.first() {
-            Some(&x) => x,
-            None => return (0.0, 0.0, 0.0, 0),
-        };
-        let chunks = values.chunks_exact(LANES);
-        let rest = chunks.remainder();
-        for c in chunks {
+        // value j counts as distinct when it differs from value j − 1; the
+        // predecessors of a chunk are read as a slice one behind it, so the
+        // loop has no lane-to-lane dependency and vectorises
+        let full = n / LANES * LANES;
+        if full > 0 {
+            let c = &values[..LANES];
             for k in 0..LANES {
                 let y = c[k] * scale;
                 let d = y - shift;
                 s0[k] += y;
                 s1[k] += d;
                 s2[k] += d * d;
-                let before = if k == 0 { prev } else { c[k - 1] };
-                breaks[k] += (c[k] != before) as u64;
+                breaks[k] += (k > 0 && c[k] != c[k - 1]) as u64;
             }
-            prev = c[LANES - 1];
+            let cur = values[LANES..full].chunks_exact(LANES);
+            let pre = values[LANES - 1..full - 1].chunks_exact(LANES);
+            for (c, p) in cur.zip(pre) {
+                for k in 0..LANES {
+                    let y = c[k] * scale;
+                    let d = y - shift;
+                    s0[k] += y;
+                    s1[k] += d;
+                    s2[k] += d * d;
+                    breaks[k] += (c[k] != p[k]) as u64;
+                }
+            }
         }
-        for (k, &x) in rest.iter().enumerate() {
+        for (k, &x) in values[full..].iter().enumerate() {
             let y = x * scale;
             let d = y - shift;
             s0[k] += y;
             s1[k] += d;
             s2[k] += d * d;
-            breaks[k] += (x != prev) as u64;
-            prev = x;
+            let j = full + k;
+            breaks[k] += (j > 0 && x != values[j - 1]) as u64;
         }
         (reduce(s0), reduce(s1), reduce(s2), 1 + breaks.iter().sum::<u64>())
     }
