@@ -225,6 +225,8 @@ fn ks_pruned(a: &[f64], b: &[f64]) -> (i64, i64, f64) {
     cuts.push((0, 0));
     let (mut ia, mut jb) = (0usize, 0usize);
     let mut floor = 0i64; // the best |I·m − J·n| seen at a cut
+                          // the last advance of each sample: where the next cut is searched first
+    let (mut da, mut db) = (block, block);
     loop {
         let va = a.get(ia + block - 1).copied().unwrap_or(f64::INFINITY);
         let vb = b.get(jb + block - 1).copied().unwrap_or(f64::INFINITY);
@@ -232,8 +234,20 @@ fn ks_pruned(a: &[f64], b: &[f64]) -> (i64, i64, f64) {
         if v == f64::INFINITY {
             break;
         }
-        ia = gallop(a, ia, |x| x <= v);
-        jb = gallop(b, jb, |x| x <= v);
+        // the sample whose value set the cut reaches past it; the other is
+        // searched around its last advance
+        let na = if v == va {
+            gallop(a, ia + block - 1, |x| x <= v)
+        } else {
+            seek(a, ia, ia + da, v)
+        };
+        let nb = if v == vb {
+            gallop(b, jb + block - 1, |x| x <= v)
+        } else {
+            seek(b, jb, jb + db, v)
+        };
+        (da, db) = ((na - ia).max(1), (nb - jb).max(1));
+        (ia, jb) = (na, nb);
         floor = floor.max((ia as i64 * mi - jb as i64 * ni).abs());
         cuts.push((ia, jb));
     }
@@ -461,6 +475,31 @@ fn gallop(a: &[f64], start: usize, pred: impl Fn(f64) -> bool) -> usize {
         } else {
             return lo + 1 + a[lo + 1..probe].partition_point(|&x| pred(x));
         }
+    }
+}
+
+/// `#{x ≤ v}` in sorted `a`, knowing it is at least `lo`, searched from the
+/// guess `guess`: galloping forward when the guess is still ≤ v, else a
+/// galloping search back towards `lo`. O(log |answer − guess|).
+#[inline]
+fn seek(a: &[f64], lo: usize, guess: usize, v: f64) -> usize {
+    let g = guess.min(a.len());
+    if g == lo || (g > lo && a[g - 1] <= v) {
+        return gallop(a, g, |x| x <= v);
+    }
+    // a[g − 1] > v: the answer is in lo..g; gallop backwards from g − 1
+    let mut hi = g - 1; // a[hi] > v
+    let mut step = 1usize;
+    loop {
+        if hi - lo <= step {
+            return lo + a[lo..hi].partition_point(|&x| x <= v);
+        }
+        let probe = hi - step;
+        if a[probe] <= v {
+            return probe + 1 + a[probe + 1..hi].partition_point(|&x| x <= v);
+        }
+        hi = probe;
+        step *= 2;
     }
 }
 
@@ -738,6 +777,23 @@ mod tests {
             let b = sorted((0..300_001).map(|_| rnd(k) + 0.5).collect());
             let (f, r) = (ecdf_merge(&a, &b), ecdf_reference(&a, &b));
             assert_same(&f, &r, &format!("k={k}"));
+        }
+    }
+
+    #[test]
+    fn seek_finds_the_count_from_any_guess() {
+        let a = [1.0, 2.0, 2.0, 2.0, 3.0, 5.0, 5.0, 8.0, 9.0, 9.0, 9.0, 12.0];
+        for v in [0.0, 1.0, 1.5, 2.0, 4.0, 5.0, 9.0, 11.0, 12.0, 13.0] {
+            let want = a.iter().filter(|&&x| x <= v).count();
+            for lo in 0..=want {
+                for guess in lo..=a.len() + 3 {
+                    assert_eq!(
+                        super::seek(&a, lo, guess, v),
+                        want,
+                        "v {v} lo {lo} guess {guess}"
+                    );
+                }
+            }
         }
     }
 
