@@ -1,4 +1,5 @@
-//! Sort time per column shape of the e2e benchmark (10M values, 1 thread).
+//! Sort time per column shape of the e2e benchmark: 10M values (`N=`), best
+//! of 3, on a pool of 1 thread (`T=` for more).
 #![allow(clippy::unwrap_used)]
 use drift_core::kernels::sort::sort_f64;
 use rand::{Rng, SeedableRng};

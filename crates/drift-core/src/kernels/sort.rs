@@ -1,18 +1,28 @@
 //! Sorting `f64` by IEEE total order.
 //!
-//! [`sort_f64`] is an LSD radix sort on the total-order `u64` key (8-bit
-//! digits, one histogram pass for all eight digits, digit passes whose
-//! bucket is constant are skipped; keys are made in place, so the only extra
-//! memory is one scratch buffer). 8-bit digits beat 11- and 16-bit ones here:
-//! 21 vs 45 vs 40 ns/element at 10M (`cargo run --release -p drift-benches
-//! --example sortexp`), because 256 scatter targets stay in cache. From 128k
-//! keys an MSD pass on the top 16 bits comes first ([`hybrid_radix_sort`]),
-//! so that the LSD passes run on cache-resident buckets; from 2M keys that
-//! sort runs on several threads (partitioned scatter, then buckets as
-//! independent tasks — no merge): 10M keys in 8–9 ns/element on 2 threads
-//! against 15–16 on one. On data with few distinct values the standard
-//! pattern-defeating quicksort is faster (it is O(n log k) there), so the
-//! kernel samples the input once and picks.
+//! [`sort_f64`] is a radix sort on the total-order `u64` key (8-bit digits;
+//! keys are made in place, so the only extra memory is one scratch buffer).
+//! 8-bit digits beat 11- and 16-bit ones here: 21 vs 45 vs 40 ns/element at
+//! 10M for a plain LSD sort (`cargo run --release -p drift-benches --example
+//! sortexp`), because 256 scatter targets stay in cache. From 128k keys an
+//! MSD pass on the top 16 bits comes first ([`hybrid_radix_sort`]), and each
+//! bucket is then LSD sorted on only as many further digits as make ties
+//! rare, the few tied runs being finished in the pass that turns keys back
+//! into `f64` (3 digit passes instead of 6 on continuous data); from 2M keys
+//! that sort runs on several threads (partitioned scatter, then buckets as
+//! independent tasks — no merge). 10M keys of the end-to-end benchmark's
+//! column shapes: 10–12 ns/element on one thread, 6–8 on two (timestamps
+//! 14–15 on either: they all fall into one MSD bucket), against 13–24 on
+//! one before the per-bucket digit count (`cargo run --release -p
+//! drift-benches --example sortcols`, `T=2` for two threads). Data with
+//! few distinct values is counted instead (a small hash table, one read and
+//! one write pass), falling back to pattern-defeating quicksort when there
+//! turn out to be too many; the kernel samples the input once and picks.
+//!
+//! Tried and dropped (no gain on the 2-core test machine): a second MSD
+//! level for large buckets, 11- and 12-bit LSD digits, an MSD digit placed
+//! under the keys' common prefix for narrow-range data, and write-combining
+//! (cache-line buffered, also non-temporal) MSD scatters.
 //!
 //! NaN policy: NaNs are ordered by `f64::total_cmp` (negative NaN first,
 //! positive NaN last); callers in this crate never pass NaN.
