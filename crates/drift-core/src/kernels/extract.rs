@@ -101,13 +101,44 @@ fn compact_finite(values: &[f64], out: &mut Vec<f64>) {
     out.truncate(start + k);
 }
 
-fn extract_dense(values: &[f64], out: &mut Vec<f64>) -> Counts {
-    let (nan, infinite) = count_non_finite(values);
-    if nan == 0 && infinite == 0 {
-        append_normalised(values, out);
-    } else {
-        compact_finite(values, out);
+multiversion! {
+    /// Appends `x + 0.0` for every x of the slice (normalises −0) and returns
+    /// whether all were finite, in one pass.
+    pub fn append_normalised_checked(values: &[f64], out: &mut Vec<f64>) -> bool {
+        let start = out.len();
+        out.reserve(values.len());
+        let spare = &mut out.spare_capacity_mut()[..values.len()];
+        let mut bad = [0u64; LANES];
+        let chunks = values.chunks_exact(LANES);
+        let rest = chunks.remainder();
+        let mut outs = spare.chunks_exact_mut(LANES);
+        for (c, o) in chunks.zip(&mut outs) {
+            for k in 0..LANES {
+                o[k].write(c[k] + 0.0);
+                bad[k] |= (!c[k].is_finite()) as u64;
+            }
+        }
+        for (o, &x) in outs.into_remainder().iter_mut().zip(rest) {
+            o.write(x + 0.0);
+            bad[0] |= (!x.is_finite()) as u64;
+        }
+        // SAFETY: the loops above wrote all values.len() slots after `start`.
+        unsafe { out.set_len(start + values.len()) };
+        bad.iter().all(|&b| b == 0)
     }
+}
+
+fn extract_dense(values: &[f64], out: &mut Vec<f64>) -> Counts {
+    // one pass in the common all-finite case; NaN/inf are counted and
+    // compacted away only when the pass saw some
+    let start = out.len();
+    let (nan, infinite) = if append_normalised_checked(values, out) {
+        (0, 0)
+    } else {
+        out.truncate(start);
+        compact_finite(values, out);
+        count_non_finite(values)
+    };
     Counts {
         count: values.len() as u64,
         nulls: 0,
