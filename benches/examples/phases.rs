@@ -8,10 +8,7 @@ use drift_core::{Config, TestKind};
 use std::time::Instant;
 
 fn main() {
-    let n: usize = std::env::var("N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000_000);
+    let n = drift_benches::env_usize("N", 10_000_000);
     let a = normal_vec(9, n, 0.0);
     let b = normal_vec(10, n, 0.02);
     let (ra, rb) = (f64_batch(a.clone()), f64_batch(b.clone()));

@@ -7,14 +7,8 @@ use rand_distr::{Beta, Distribution, Exp, Gamma, LogNormal, Normal, StudentT};
 use std::time::Instant;
 
 fn main() {
-    let n: usize = std::env::var("N")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10_000_000);
-    let threads: usize = std::env::var("T")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1);
+    let n = drift_benches::env_usize("N", 10_000_000);
+    let threads = drift_benches::env_usize("T", 1);
     let mut r = rand::rngs::StdRng::seed_from_u64(7);
     let mut cols: Vec<(&str, Vec<f64>)> = Vec::new();
     let nd = Normal::new(0.0, 1.0).unwrap();

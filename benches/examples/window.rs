@@ -6,18 +6,12 @@ use drift_core::{Config, Reference};
 use std::time::Instant;
 
 fn main() {
-    let n: usize = std::env::var("N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000_000);
+    let n = drift_benches::env_usize("N", 10_000_000);
     let mut a = normal_vec(9, n, 0.0);
     let w = normal_vec(11, 10_000, 0.1);
     let reference = Reference::fit(&[f64_batch(a.clone())], &Config::default()).unwrap();
     let wb = f64_batch(w.clone());
-    let reps: usize = std::env::var("CMP_REPS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
+    let reps = drift_benches::env_usize("CMP_REPS", 3);
     let t0 = Instant::now();
     for _ in 0..reps {
         let t = Instant::now();
@@ -33,11 +27,7 @@ fn main() {
     let idx = PrefixIndex::new(&a);
     let t = Instant::now();
     let mut e = ecdf_search(&a, &idx, &ws);
-    for _ in 0..std::env::var("REPS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1)
-    {
+    for _ in 0..drift_benches::env_usize("REPS", 1) {
         e = ecdf_search(&a, &idx, &ws);
     }
     println!("ecdf_search: {:?} {}", t.elapsed(), e.ks_numerator);

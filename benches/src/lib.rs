@@ -9,6 +9,15 @@ pub fn f64_batch(v: Vec<f64>) -> RecordBatch {
         .expect("a one-column batch")
 }
 
+/// A number from the environment variable `name` (examples' knobs such as
+/// `N=`), else `default`.
+pub fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// xorshift64* generator with a fixed seed.
 pub struct Rng(u64);
 

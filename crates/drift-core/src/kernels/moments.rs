@@ -114,9 +114,8 @@ multiversion! {
         if n == 0 {
             return (0.0, 0.0, 0.0, 0);
         }
-        let mut s0 = [0.0f64; LANES];
-        let mut s1 = [0.0f64; LANES];
-        let mut s2 = [0.0f64; LANES];
+        // per lane: Σ x·scale, Σ d, Σ d²
+        let mut acc = [[0.0f64; LANES]; 3];
         let mut breaks = [0u64; LANES];
         // value j counts as distinct when it differs from value j − 1; the
         // predecessors of a chunk are read as a slice one behind it, so the
@@ -125,37 +124,36 @@ multiversion! {
         if full > 0 {
             let c = &values[..LANES];
             for k in 0..LANES {
-                let y = c[k] * scale;
-                let d = y - shift;
-                s0[k] += y;
-                s1[k] += d;
-                s2[k] += d * d;
+                add(&mut acc, k, c[k], shift, scale);
                 breaks[k] += (k > 0 && c[k] != c[k - 1]) as u64;
             }
             let cur = values[LANES..full].chunks_exact(LANES);
             let pre = values[LANES - 1..full - 1].chunks_exact(LANES);
             for (c, p) in cur.zip(pre) {
                 for k in 0..LANES {
-                    let y = c[k] * scale;
-                    let d = y - shift;
-                    s0[k] += y;
-                    s1[k] += d;
-                    s2[k] += d * d;
+                    add(&mut acc, k, c[k], shift, scale);
                     breaks[k] += (c[k] != p[k]) as u64;
                 }
             }
         }
         for (k, &x) in values[full..].iter().enumerate() {
-            let y = x * scale;
-            let d = y - shift;
-            s0[k] += y;
-            s1[k] += d;
-            s2[k] += d * d;
+            add(&mut acc, k, x, shift, scale);
             let j = full + k;
             breaks[k] += (j > 0 && x != values[j - 1]) as u64;
         }
+        let [s0, s1, s2] = acc;
         (reduce(s0), reduce(s1), reduce(s2), 1 + breaks.iter().sum::<u64>())
     }
+}
+
+/// Adds `x` to lane `k` of the sums of [`sorted_sums`].
+#[inline(always)]
+fn add(acc: &mut [[f64; LANES]; 3], k: usize, x: f64, shift: f64, scale: f64) {
+    let y = x * scale;
+    let d = y - shift;
+    acc[0][k] += y;
+    acc[1][k] += d;
+    acc[2][k] += d * d;
 }
 
 impl Moments {

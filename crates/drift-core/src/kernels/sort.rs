@@ -534,6 +534,17 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// A xorshift64 stream (test data).
+    fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+        let mut s = seed;
+        move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        }
+    }
+
     fn check(mut v: Vec<f64>) {
         let mut r = v.clone();
         sort_reference(&mut r);
@@ -586,13 +597,7 @@ mod tests {
 
     #[test]
     fn few_distinct_inputs_match() {
-        let mut s = 0x2545F4914F6CDD1Du64;
-        let mut next = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s
-        };
+        let mut next = xorshift(0x2545F4914F6CDD1Du64);
         for n in [5_000usize, PARALLEL_SORT_MIN + 3] {
             // counted: 10 values, signed zeros and infinities among them
             let few = [
@@ -626,15 +631,10 @@ mod tests {
     #[test]
     fn large_input_matches() {
         let n = (1 << 20) + 77;
-        let mut s = 0x2545F4914F6CDD1Du64;
+        let mut next = xorshift(0x2545F4914F6CDD1D);
         check(
             (0..n)
-                .map(|_| {
-                    s ^= s << 13;
-                    s ^= s >> 7;
-                    s ^= s << 17;
-                    (s >> 11) as f64 / 9.0e15 - 0.5
-                })
+                .map(|_| (next() >> 11) as f64 / 9.0e15 - 0.5)
                 .collect(),
         );
     }
@@ -643,13 +643,8 @@ mod tests {
     fn narrow_range_inputs_match() {
         // timestamps in seconds and values around a large mean: most keys
         // fall into one or two MSD buckets
-        let mut s = 0x2545F4914F6CDD1Du64;
-        let mut u = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = xorshift(0x2545F4914F6CDD1Du64);
+        let mut u = move || (next() >> 11) as f64 / (1u64 << 53) as f64;
         let n = HYBRID_MIN * 3 + 5;
         check(
             (0..n)
@@ -676,13 +671,7 @@ mod tests {
     #[test]
     fn parallel_sort_matches_on_any_thread_count() {
         let n = PARALLEL_SORT_MIN + 12_345;
-        let mut s = 0x9E3779B97F4A7C15u64;
-        let mut next = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s
-        };
+        let mut next = xorshift(0x9E3779B97F4A7C15u64);
         let mixed: Vec<f64> = (0..n)
             .map(|i| {
                 let s = next();
@@ -731,13 +720,7 @@ mod tests {
         /// and continuous values, mixed in random proportions.
         #[test]
         fn prop_hybrid_equals_std(seed in any::<u64>(), pool in 1usize..40, low_bits in 1u32..40, mix in 0u64..4) {
-            let mut s = seed | 1;
-            let mut next = move || {
-                s ^= s << 13;
-                s ^= s >> 7;
-                s ^= s << 17;
-                s
-            };
+            let mut next = xorshift(seed | 1);
             let base: Vec<f64> = (0..pool).map(|_| (next() >> 11) as f64 / 9.0e15 - 0.5).collect();
             let v: Vec<f64> = (0..HYBRID_MIN + 999)
                 .map(|_| {
