@@ -140,8 +140,12 @@ fn bench_simple_kernels(c: &mut Criterion) {
         g.bench_function("scaled_sum_sq/avx2_build", |b| {
             b.iter(|| unsafe { moments::scaled_sum_sq::avx2(&clean, 0.0, 1.0) })
         });
-        g.bench_function("count_non_finite/avx2_build", |b| {
-            b.iter(|| unsafe { extract::count_non_finite::avx2(&v) })
+        g.bench_function("append_normalised_checked/avx2_build", |b| {
+            let mut out = Vec::with_capacity(v.len());
+            b.iter(|| {
+                out.clear();
+                unsafe { extract::append_normalised_checked::avx2(&v, &mut out) }
+            })
         });
         g.bench_function("bin_counts_linear/avx2_build", |b| {
             b.iter(|| {
@@ -157,8 +161,12 @@ fn bench_simple_kernels(c: &mut Criterion) {
             })
         });
     }
-    g.bench_function("count_non_finite/scalar_build", |b| {
-        b.iter(|| extract::count_non_finite::scalar(&v))
+    g.bench_function("append_normalised_checked/scalar_build", |b| {
+        let mut out = Vec::with_capacity(v.len());
+        b.iter(|| {
+            out.clear();
+            extract::append_normalised_checked::scalar(&v, &mut out)
+        })
     });
     g.bench_function("bin_counts_linear/scalar_build", |b| {
         b.iter(|| {

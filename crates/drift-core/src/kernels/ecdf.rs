@@ -225,8 +225,7 @@ fn ks_pruned(a: &[f64], b: &[f64]) -> (i64, i64, f64) {
     cuts.push((0, 0));
     let (mut ia, mut jb) = (0usize, 0usize);
     let mut floor = 0i64; // the best |I·m − J·n| seen at a cut
-                          // the last advance of each sample: where the next cut is searched first
-    let (mut da, mut db) = (block, block);
+    let (mut da, mut db) = (block, block); // last advances: where the next cut is sought
     loop {
         let va = a.get(ia + block - 1).copied().unwrap_or(f64::INFINITY);
         let vb = b.get(jb + block - 1).copied().unwrap_or(f64::INFINITY);

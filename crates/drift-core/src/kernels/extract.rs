@@ -35,34 +35,6 @@ impl Counts {
     }
 }
 
-multiversion! {
-    /// Counts NaN and infinite values of a dense slice: `(nan, infinite)`.
-    pub fn count_non_finite(values: &[f64]) -> (u64, u64) {
-        let mut nan = [0u64; LANES];
-        let mut inf = [0u64; LANES];
-        let chunks = values.chunks_exact(LANES);
-        let rest = chunks.remainder();
-        for c in chunks {
-            for k in 0..LANES {
-                nan[k] += c[k].is_nan() as u64;
-                inf[k] += c[k].is_infinite() as u64;
-            }
-        }
-        for (k, &x) in rest.iter().enumerate() {
-            nan[k] += x.is_nan() as u64;
-            inf[k] += x.is_infinite() as u64;
-        }
-        (nan.iter().sum(), inf.iter().sum())
-    }
-}
-
-multiversion! {
-    /// Appends `x + 0.0` for every x of an all-finite slice (normalises −0).
-    pub fn append_normalised(values: &[f64], out: &mut Vec<f64>) {
-        out.extend(values.iter().map(|&x| x + 0.0));
-    }
-}
-
 /// Counts `x` as NaN or infinite, or appends it (−0 normalised) to `out`.
 #[inline(always)]
 fn classify_push(x: f64, out: &mut Vec<f64>, c: &mut Counts) {
@@ -88,17 +60,20 @@ pub fn extract_dense_reference(values: &[f64], out: &mut Vec<f64>) -> Counts {
     c
 }
 
-/// Branch-free compaction of the finite values of `values` into `out`.
-fn compact_finite(values: &[f64], out: &mut Vec<f64>) {
+/// Branch-free compaction of the finite values of `values` into `out`,
+/// counting the others: `(nan, infinite)`.
+fn compact_finite(values: &[f64], out: &mut Vec<f64>) -> (u64, u64) {
     let start = out.len();
     out.resize(start + values.len(), 0.0);
     let buf = &mut out[start..];
-    let mut k = 0usize;
+    let (mut k, mut nan) = (0usize, 0u64);
     for &x in values {
         buf[k] = x + 0.0;
         k += x.is_finite() as usize;
+        nan += x.is_nan() as u64;
     }
     out.truncate(start + k);
+    (nan, (values.len() - k) as u64 - nan)
 }
 
 multiversion! {
@@ -136,8 +111,7 @@ fn extract_dense(values: &[f64], out: &mut Vec<f64>) -> Counts {
         (0, 0)
     } else {
         out.truncate(start);
-        compact_finite(values, out);
-        count_non_finite(values)
+        compact_finite(values, out)
     };
     Counts {
         count: values.len() as u64,
@@ -299,14 +273,19 @@ mod tests {
 
     #[cfg(target_arch = "x86_64")]
     #[test]
-    fn count_non_finite_builds_agree() {
+    fn append_checked_builds_agree() {
         if !std::is_x86_feature_detected!("avx2") {
             return;
         }
         for (vals, _) in cases() {
+            let (mut a, mut b) = (vec![1.0], vec![1.0]);
             // SAFETY: AVX2 detected above.
-            let simd = unsafe { count_non_finite::avx2(&vals) };
-            assert_eq!(simd, count_non_finite::scalar(&vals));
+            let simd = unsafe { append_normalised_checked::avx2(&vals, &mut a) };
+            assert_eq!(simd, append_normalised_checked::scalar(&vals, &mut b));
+            assert_eq!(
+                a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                b.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+            );
         }
     }
 

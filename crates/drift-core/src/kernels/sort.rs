@@ -333,14 +333,7 @@ fn sort_bucket(src: &mut [u64], dst: &mut [u64]) {
     let want_bits = (c as u64 * 4).next_power_of_two().trailing_zeros();
     let digits = want_bits.div_ceil(BITS).clamp(1, 6) as usize;
     let lo = 64 - MSD_BITS - digits as u32 * BITS;
-    let mut hist = [[0u32; BUCKETS]; 6];
-    let hist = &mut hist[..digits];
-    for &k in src.iter() {
-        for (p, h) in hist.iter_mut().enumerate() {
-            h[((k >> (lo + p as u32 * BITS)) as usize) & (BUCKETS - 1)] += 1;
-        }
-    }
-    if lsd_passes(src, dst, hist, lo) {
+    if lsd_digits(src, dst, lo, digits) {
         finish_bucket(src, dst, lo, true);
     } else {
         finish_bucket(dst, src, lo, false);
@@ -399,17 +392,23 @@ fn sort_run(run: &mut [u64], scratch: &mut [u64], bits: u32) {
         run.sort_unstable();
         return;
     }
-    let digits = bits.div_ceil(BITS) as usize;
-    let mut hist = [[0u32; BUCKETS]; PASSES];
-    let hist = &mut hist[..digits];
-    for &k in run.iter() {
-        for (p, h) in hist.iter_mut().enumerate() {
-            h[((k >> (p as u32 * BITS)) as usize) & (BUCKETS - 1)] += 1;
-        }
-    }
-    if !lsd_passes(run, scratch, hist, 0) {
+    if !lsd_digits(run, scratch, 0, bits.div_ceil(BITS) as usize) {
         run.copy_from_slice(scratch);
     }
+}
+
+/// LSD radix sort of `data` on its `digits` 8-bit digits from bit `lo` up
+/// (one histogram pass, then [`lsd_passes`]); returns whether the result
+/// is in `data` (else in `scratch`).
+fn lsd_digits(data: &mut [u64], scratch: &mut [u64], lo: u32, digits: usize) -> bool {
+    let mut hist = [[0u32; BUCKETS]; PASSES];
+    let hist = &mut hist[..digits];
+    for &k in data.iter() {
+        for (p, h) in hist.iter_mut().enumerate() {
+            h[((k >> (lo + p as u32 * BITS)) as usize) & (BUCKETS - 1)] += 1;
+        }
+    }
+    lsd_passes(data, scratch, hist, lo)
 }
 
 /// Reinterprets `f64`s as their bit patterns.
