@@ -30,8 +30,9 @@ for name in rt.column_names:
         out[name] = {"chi2": float(chi.statistic), "chi2_p": float(chi.pvalue), "psi": float(np.sum((pc - pr) * np.log(pc / pr)))}
     else:
         if pa.types.is_timestamp(typ):
-            a = r.cast(pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64) / 1e6
-            b = c.cast(pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64) / 1e6
+            per_s = {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[typ.unit]
+            a = r.cast(pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64) / per_s
+            b = c.cast(pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64) / per_s
         else:
             a = r.to_numpy(zero_copy_only=False).astype(np.float64)
             b = c.to_numpy(zero_copy_only=False).astype(np.float64)

@@ -345,31 +345,37 @@ fn sort_bucket(src: &mut [u64], dst: &mut [u64]) {
 /// keys are turned back into `f64` bits, into `other` when `to_other`, else
 /// in place (`other` is scratch then). Ties are found 64 pairs at a time as
 /// a bit mask, so the common tie-free stretch costs no branches.
+///
+/// Linear in the bucket: each key is compared with its successor a bounded
+/// number of times, and a run that reaches past its block of 64 is sorted
+/// once and converted through its end before the scan resumes after it (a
+/// run must never be found again from the next block: a tied run of length
+/// L was sorted L/64 times, O(L²), before that).
 fn finish_bucket(sorted: &mut [u64], other: &mut [u64], lo: u32, to_other: bool) {
     const BLOCK: usize = 64;
     let c = sorted.len();
     let mut b = 0;
     while b < c {
-        let e = (b + BLOCK).min(c);
+        let mut e = (b + BLOCK).min(c);
         if lo > 0 {
             let mut mask = 0u64;
             for i in b..e.min(c - 1) {
                 mask |= ((((sorted[i] ^ sorted[i + 1]) >> lo) == 0) as u64) << (i - b);
             }
             while mask != 0 {
-                // a run from i (ties with i + 1) to j (does not tie with j + 1);
-                // it may reach into the next block, which is not converted yet
+                // a run from i (ties with i + 1) to j (does not tie with j + 1)
                 let i = b + mask.trailing_zeros() as usize;
                 let mut j = i + 1;
                 while j + 1 < c && (sorted[j] ^ sorted[j + 1]) >> lo == 0 {
                     j += 1;
                 }
                 sort_run(&mut sorted[i..=j], &mut other[i..=j], lo);
-                mask = if j - b >= BLOCK {
-                    0
-                } else {
-                    mask & (!0u64 << (j - b))
-                };
+                if j >= e {
+                    // the run reaches past the block: convert through its end
+                    e = j + 1;
+                    break;
+                }
+                mask &= !0u64 << (j - b);
             }
         }
         if to_other {
