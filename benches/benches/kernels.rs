@@ -8,10 +8,17 @@
 //! * ecdf: the one-pass merge vs sorting the same two samples;
 //! * column: extract + sort + ks + wasserstein + psi of 10M vs 10M, vs the
 //!   sort of the two samples alone;
-//! * window: 10k-row window against a fitted 10M-row reference.
+//! * window: 10k-row window against a fitted 10M-row reference;
+//! * ties: on real-shaped tie-heavy columns, the representation drift
+//!   chooses (`Sorted::of`: runs of (value, count) from one hash pass) vs
+//!   the radix sort of the same values (`Sorted::values_of`) vs the std
+//!   sort, and the statistics over runs (`ecdf_groups`) vs the merge over
+//!   sorted values, plus a 10k window against a fitted reference held as
+//!   runs vs as values.
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
-use drift_benches::{f64_batch, few_distinct_vec, normal_vec};
+use drift_benches::{f64_batch, few_distinct_vec, normal_vec, tie_shape_vec};
+use drift_core::kernels::sorted::Sorted;
 use drift_core::kernels::{ecdf, extract, histogram, moments, sort};
 use drift_core::{Config, Reference};
 
@@ -103,6 +110,68 @@ fn bench_ecdf(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("merge_ks_w1_ties50", n), |bn| {
             bn.iter(|| ecdf::ecdf_merge(&ta, &tb))
         });
+    }
+    g.finish();
+}
+
+fn bench_ties(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ties");
+    g.sample_size(10);
+    for n in sizes() {
+        for shape in ["geometric", "cents", "zero_inflated", "int_100k"] {
+            let data = tie_shape_vec(11, n, shape);
+            g.throughput(Throughput::Bytes((n * 8) as u64));
+            g.bench_with_input(
+                BenchmarkId::new(format!("drift_sorted_of/{shape}"), n),
+                &data,
+                |b, d| b.iter_batched(|| d.clone(), Sorted::of, BatchSize::LargeInput),
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("drift_radix_values/{shape}"), n),
+                &data,
+                |b, d| b.iter_batched(|| d.clone(), Sorted::values_of, BatchSize::LargeInput),
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("std_sort_unstable_by_total_cmp/{shape}"), n),
+                &data,
+                |b, d| {
+                    b.iter_batched_ref(
+                        || d.clone(),
+                        |v| v.sort_unstable_by(f64::total_cmp),
+                        BatchSize::LargeInput,
+                    )
+                },
+            );
+            let other = tie_shape_vec(12, n, shape);
+            let (ra, rb) = (Sorted::of(data.clone()), Sorted::of(other.clone()));
+            let (Sorted::Values(va), Sorted::Values(vb)) =
+                (Sorted::values_of(data.clone()), Sorted::values_of(other))
+            else {
+                unreachable!()
+            };
+            g.throughput(Throughput::Bytes((2 * n * 8) as u64));
+            g.bench_function(
+                BenchmarkId::new(format!("ecdf_groups_as_chosen/{shape}"), n),
+                |bn| bn.iter(|| ecdf::ecdf_groups(&ra, &rb)),
+            );
+            g.bench_function(
+                BenchmarkId::new(format!("ecdf_merge_values/{shape}"), n),
+                |bn| bn.iter(|| ecdf::ecdf_merge(&va, &vb)),
+            );
+            if shape == "geometric" {
+                let mut w = tie_shape_vec(13, 10_000, shape);
+                sort::sort_f64(&mut w);
+                let idx = ecdf::PrefixIndex::new(&va);
+                g.throughput(Throughput::Elements(10_000));
+                g.bench_function(BenchmarkId::new("window_10k_vs_runs_reference", n), |bn| {
+                    bn.iter(|| ecdf::ecdf_groups(&ra, &w[..]))
+                });
+                g.bench_function(
+                    BenchmarkId::new("window_10k_vs_values_reference", n),
+                    |bn| bn.iter(|| ecdf::ecdf_search(&va, &idx, &w)),
+                );
+            }
+        }
     }
     g.finish();
 }
@@ -243,6 +312,7 @@ fn bench_column(c: &mut Criterion) {
 criterion_group!(
     benches,
     bench_sort,
+    bench_ties,
     bench_ecdf,
     bench_simple_kernels,
     bench_column

@@ -58,3 +58,30 @@ pub fn few_distinct_vec(seed: u64, n: usize, k: u64) -> Vec<f64> {
     let mut r = Rng::new(seed);
     (0..n).map(|_| (r.next_u53() % k) as f64).collect()
 }
+
+/// Real-shaped tie-heavy columns (see benches/e2e/shapes.py for the
+/// end-to-end files): `shape` is `geometric` (min(geometric(0.02), 1500),
+/// ~1,000 distinct), `cents` (lognormal prices rounded to 0.01),
+/// `zero_inflated` (70 % zeros, the rest cents) or `int_100k` (rounded
+/// lognormal integers capped at 100,000).
+pub fn tie_shape_vec(seed: u64, n: usize, shape: &str) -> Vec<f64> {
+    let mut r = Rng::new(seed);
+    let mut lognormal = |r: &mut Rng, mu: f64, s: f64| (mu + s * r.normal()).exp();
+    (0..n)
+        .map(|_| match shape {
+            "geometric" => {
+                ((r.uniform().max(1e-300).ln() / (0.98f64).ln()).floor() + 1.0).min(1500.0)
+            }
+            "cents" => (lognormal(&mut r, 3.0, 1.0) * 100.0).round() / 100.0,
+            "zero_inflated" => {
+                if r.uniform() < 0.7 {
+                    0.0
+                } else {
+                    (lognormal(&mut r, 4.0, 1.0) * 100.0).round() / 100.0
+                }
+            }
+            "int_100k" => lognormal(&mut r, 8.5, 1.3).round().min(100_000.0),
+            s => panic!("unknown shape {s}"),
+        })
+        .collect()
+}

@@ -12,11 +12,11 @@ use crate::config::{ColumnKind, Config, TestKind};
 use crate::decide::finalize;
 use crate::error::{Error, Result};
 use crate::kernels::buffer;
-use crate::kernels::ecdf::{ecdf_merge, ecdf_search, EcdfStats, PrefixIndex};
+use crate::kernels::ecdf::{ecdf_groups, ecdf_merge, ecdf_search, EcdfStats, PrefixIndex};
 use crate::kernels::extract::Counts;
 use crate::kernels::histogram::bin_counts_sorted;
 use crate::kernels::moments::Moments;
-use crate::kernels::sort::sort_f64;
+use crate::kernels::sorted::{Sorted, SortedSample};
 use crate::report::*;
 use crate::stats::chi2::chi2_homogeneity;
 use crate::stats::ks::ks_from_numerator;
@@ -30,10 +30,11 @@ use arrow_schema::{DataType, Schema};
 use rayon::prelude::*;
 use std::sync::OnceLock;
 
-/// Fitted numeric reference: sorted finite values and what derives from them.
+/// Fitted numeric reference: the sorted finite values (or their runs) and
+/// what derives from them.
 #[derive(Debug)]
 pub struct NumericProfile {
-    sorted: Vec<f64>,
+    sorted: Sorted,
     moments: Moments,
     distinct: u64,
     psi_edges: Vec<f64>,
@@ -73,13 +74,14 @@ pub struct ColumnProfile {
     pub data: ProfileData,
 }
 
-/// Sorted finite values with the summaries derived from them, computed in
-/// [`SideAccumulator::finish`] so that both sides of a column get them in
-/// parallel.
+/// Sorted finite values — as values, or as runs of (value, count) when
+/// there are few distinct ones (see [`crate::kernels::sorted`]) — with the
+/// summaries derived from them, computed in [`SideAccumulator::finish`] so
+/// that both sides of a column get them in parallel.
 #[derive(Debug, Default)]
 pub struct SortedValues {
     /// Ascending, finite.
-    pub values: Vec<f64>,
+    pub sorted: Sorted,
     /// Moments of the values.
     pub moments: Moments,
     /// Distinct values.
@@ -87,15 +89,21 @@ pub struct SortedValues {
 }
 
 impl SortedValues {
-    /// Sorts `values` and summarises them.
-    pub fn new(mut values: Vec<f64>) -> SortedValues {
-        sort_f64(&mut values);
-        if values.capacity() - values.len() > values.len() / 4 {
-            values.shrink_to_fit();
-        }
-        let (moments, distinct) = Moments::of_sorted(&values);
+    /// Sorts `values` (or counts them into runs, see [`Sorted::of`]) and
+    /// summarises them.
+    pub fn new(values: Vec<f64>) -> SortedValues {
+        let mut sorted = Sorted::of(values);
+        let (moments, distinct) = match &mut sorted {
+            Sorted::Values(v) => {
+                if v.capacity() - v.len() > v.len() / 4 {
+                    v.shrink_to_fit();
+                }
+                Moments::of_sorted(v)
+            }
+            Sorted::Runs(r) => Moments::of_runs(r),
+        };
         SortedValues {
-            values,
+            sorted,
             moments,
             distinct,
         }
@@ -293,7 +301,7 @@ impl ColumnProfile {
         match side {
             CurrentSide::Numeric(
                 SortedValues {
-                    values: sorted,
+                    sorted,
                     moments,
                     distinct,
                 },
@@ -380,9 +388,9 @@ impl ColumnProfile {
             (ProfileData::Skipped(reason), _) => return skip(r, reason.clone()),
             (_, CurrentSide::Failed(reason, _)) => return skip(r, reason.clone()),
             (ProfileData::Numeric(p), CurrentSide::Numeric(cs, _)) => {
-                let cur = &cs.values;
-                fill_numeric_stats(&mut r.reference, &p.sorted, &p.moments, p.distinct);
-                fill_numeric_stats(&mut r.current, cur, &cs.moments, cs.distinct);
+                let cur = &cs.sorted;
+                fill_numeric_stats(&mut r.reference, p.sorted.len(), &p.moments, p.distinct);
+                fill_numeric_stats(&mut r.current, cur.len(), &cs.moments, cs.distinct);
                 r.signals.push(missing_signal);
                 if p.sorted.is_empty() || cur.is_empty() {
                     return no_data(r);
@@ -501,20 +509,24 @@ impl ColumnProfile {
         r
     }
 
-    fn ecdf(&self, p: &NumericProfile, cur: &[f64]) -> EcdfStats {
-        let (n, m) = (p.sorted.len() as f64, cur.len() as f64);
+    fn ecdf(&self, p: &NumericProfile, cur: &Sorted) -> EcdfStats {
+        let (Some(a), Some(b)) = (p.sorted.as_values(), cur.as_values()) else {
+            // a side held as runs: one merge over the distinct values
+            return ecdf_groups(&p.sorted, cur);
+        };
+        let (n, m) = (a.len() as f64, b.len() as f64);
         // Binary-search path when the window is small against the reference.
         if m * (n.log2() + 1.0) * 6.0 < n {
-            let idx = p.index.get_or_init(|| PrefixIndex::new(&p.sorted));
-            ecdf_search(&p.sorted, idx, cur)
+            let idx = p.index.get_or_init(|| PrefixIndex::new(a));
+            ecdf_search(a, idx, b)
         } else {
-            ecdf_merge(&p.sorted, cur)
+            ecdf_merge(a, b)
         }
     }
 }
 
-fn fill_numeric_stats(s: &mut SideStats, sorted: &[f64], m: &Moments, distinct: u64) {
-    if sorted.is_empty() {
+fn fill_numeric_stats(s: &mut SideStats, len: usize, m: &Moments, distinct: u64) {
+    if len == 0 {
         return;
     }
     s.min = finite(m.min);
@@ -543,7 +555,7 @@ fn no_data(mut r: ColumnReport) -> ColumnReport {
     r
 }
 
-fn numeric_psi(p: &NumericProfile, cur: &[f64], mode: PsiBinning) -> (f64, PsiBinningInfo) {
+fn numeric_psi(p: &NumericProfile, cur: &Sorted, mode: PsiBinning) -> (f64, PsiBinningInfo) {
     match mode {
         PsiBinning::Quantile => {
             let cc = bin_counts_sorted(cur, &p.psi_edges);
@@ -557,8 +569,8 @@ fn numeric_psi(p: &NumericProfile, cur: &[f64], mode: PsiBinning) -> (f64, PsiBi
         }
         PsiBinning::Evidently => {
             if p.distinct > 20 {
-                let lo = p.sorted[0].min(cur[0]);
-                let hi = p.sorted[p.sorted.len() - 1].max(cur[cur.len() - 1]);
+                let lo = p.sorted.at(0).min(cur.at(0));
+                let hi = p.sorted.at(p.sorted.len() - 1).max(cur.at(cur.len() - 1));
                 let edges = sturges_edges(lo, hi, (p.sorted.len() + cur.len()) as u64);
                 let rc = histogram_sorted(&p.sorted, &edges);
                 let cc = histogram_sorted(cur, &edges);
@@ -615,9 +627,9 @@ fn top(counts: &[(String, u64)], k: usize) -> Vec<CategoryCount> {
         .collect()
 }
 
-fn numeric_plot(a: &[f64], b: &[f64], bins: usize) -> Plot {
-    let lo = a[0].min(b[0]);
-    let hi = a[a.len() - 1].max(b[b.len() - 1]);
+fn numeric_plot(a: &Sorted, b: &Sorted, bins: usize) -> Plot {
+    let lo = a.at(0).min(b.at(0));
+    let hi = a.at(a.len() - 1).max(b.at(b.len() - 1));
     let edges: Vec<f64> = if lo == hi {
         vec![lo - 0.5, hi + 0.5]
     } else {
@@ -627,7 +639,7 @@ fn numeric_plot(a: &[f64], b: &[f64], bins: usize) -> Plot {
         e[bins] = hi;
         e
     };
-    let share = |s: &[f64]| -> Vec<f64> {
+    let share = |s: &Sorted| -> Vec<f64> {
         histogram_sorted(s, &edges)
             .into_iter()
             .map(|c| c as f64 / s.len() as f64)
@@ -641,9 +653,9 @@ fn numeric_plot(a: &[f64], b: &[f64], bins: usize) -> Plot {
             .map(|k| lo + (hi - lo) * (k as f64 / pts as f64))
             .collect()
     };
-    let ecdf = |s: &[f64]| -> Vec<f64> {
+    let ecdf = |s: &Sorted| -> Vec<f64> {
         xs.iter()
-            .map(|&x| s.partition_point(|&v| v <= x) as f64 / s.len() as f64)
+            .map(|&x| s.count_le(x) as f64 / s.len() as f64)
             .collect()
     };
     Plot::Numeric {
@@ -964,11 +976,22 @@ pub fn compare_sides(
                 ColumnProfile::from_side(&plan.name, &plan.reference_type, *k, reference, config);
             let r = p.compare_prepared(&current, &plan.current_type, config);
             // the value buffers go back to the pool (if enabled) for the next column
-            if let ProfileData::Numeric(np) = p.data {
-                buffer::recycle_f64(np.sorted);
+            if let ProfileData::Numeric(NumericProfile {
+                sorted: Sorted::Values(v),
+                ..
+            }) = p.data
+            {
+                buffer::recycle_f64(v);
             }
-            if let CurrentSide::Numeric(sv, _) = current {
-                buffer::recycle_f64(sv.values);
+            if let CurrentSide::Numeric(
+                SortedValues {
+                    sorted: Sorted::Values(v),
+                    ..
+                },
+                _,
+            ) = current
+            {
+                buffer::recycle_f64(v);
             }
             r
         }

@@ -158,6 +158,13 @@ proptest! {
         prop_assert_eq!((m.count, m.min, m.max), (r.count, r.min, r.max));
         prop_assert!((m.mean - r.mean).abs() <= 1e-13 * r.mean.abs().max(r.std), "{} vs {}", m.mean, r.mean);
         prop_assert!((m.std - r.std).abs() <= 1e-12 * r.std.max(1e-300), "{} vs {}", m.std, r.std);
+        // the same sample held as runs: same count, range and distinct
+        // count, mean and std as accurate
+        let runs = drift_core::kernels::sorted::count_runs(&v, usize::MAX).unwrap();
+        let (q, qd) = Moments::of_runs(&runs);
+        prop_assert_eq!((q.count, q.min, q.max, qd), (m.count, m.min, m.max, distinct));
+        prop_assert!((q.mean - r.mean).abs() <= 1e-13 * r.mean.abs().max(r.std), "{} vs {}", q.mean, r.mean);
+        prop_assert!((q.std - r.std).abs() <= 1e-12 * r.std.max(1e-300), "{} vs {}", q.std, r.std);
     }
 }
 

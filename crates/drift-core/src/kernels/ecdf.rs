@@ -12,8 +12,9 @@
 //! Both inputs must be sorted ascending and finite (no NaN). Ties are handled
 //! exactly.
 
+use super::dd::Dd;
+use super::sorted::SortedSample;
 use super::{multiversion, LANES};
-use crate::stats::dd::Dd;
 
 /// What the merge finds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -356,6 +357,75 @@ fn merge_range(
         best,
         best_abs,
         loc,
+    }
+}
+
+/// The same statistics as [`ecdf_merge`] for samples in any
+/// representation (sorted values or runs, see [`super::sorted`]): one merge
+/// over the distinct values of the two samples, O(k_a + k_b) for samples
+/// with k_a and k_b distinct values (a side held as values is grouped as it
+/// is walked, O(n)). This is the path for every pair with a side held as
+/// runs, a fitted reference included: a window of m values against a
+/// reference of k ≤ [`super::sorted::RUNS_MAX`] runs costs O(m + k).
+///
+/// KS: `I·m − J·n` is evaluated after each distinct value, exactly (i128),
+/// so the numerator, its sign and its first location are those of
+/// [`ecdf_merge`]. Wasserstein-1 is the ECDF-area form that scipy sums,
+/// `Σ |I·m − J·n|·(x_next − x)` over the distinct values of the union, with
+/// compensated summation: each term is one rounding of the exact product,
+/// so the result is as accurate as the quantile coupling of [`ecdf_merge`],
+/// though not always equal to it in the last bits.
+///
+/// ```
+/// use drift_core::kernels::ecdf::ecdf_groups;
+/// let s = ecdf_groups(&[0.0, 1.0, 3.0][..], &[5.0, 6.0, 8.0][..]);
+/// assert_eq!((s.ks(3, 3), s.w1(3, 3)), (1.0, 5.0));
+/// ```
+pub fn ecdf_groups<A, B>(a: &A, b: &B) -> EcdfStats
+where
+    A: SortedSample + ?Sized,
+    B: SortedSample + ?Sized,
+{
+    let (n, m) = (a.len() as i128, b.len() as i128);
+    let (mut ga, mut gb) = (a.groups().peekable(), b.groups().peekable());
+    let (mut i, mut j) = (0i128, 0i128);
+    let (mut best_abs, mut best, mut loc) = (-1i128, 0i128, f64::NAN);
+    let mut prev: Option<(f64, i128)> = None;
+    let mut w = CompSum::default();
+    loop {
+        let (xa, xb) = (ga.peek().map(|g| g.0), gb.peek().map(|g| g.0));
+        let x = match (xa, xb) {
+            (None, None) => break,
+            (Some(p), None) => p,
+            (None, Some(q)) => q,
+            (Some(p), Some(q)) => {
+                if p <= q {
+                    p
+                } else {
+                    q
+                }
+            }
+        };
+        if let Some((px, pd)) = prev {
+            w.add(pd as f64 * (x - px));
+        }
+        if xa == Some(x) {
+            i += ga.next().map_or(0, |g| g.1) as i128;
+        }
+        if xb == Some(x) {
+            j += gb.next().map_or(0, |g| g.1) as i128;
+        }
+        let d = i * m - j * n;
+        if d.abs() > best_abs {
+            (best_abs, best, loc) = (d.abs(), d, x);
+        }
+        prev = Some((x, d.abs()));
+    }
+    EcdfStats {
+        ks_numerator: best_abs.max(0) as u128,
+        ks_sign: if best >= 0 { 1 } else { -1 },
+        ks_location: if loc.is_nan() { 0.0 } else { loc },
+        w1_numerator: w.value(),
     }
 }
 
@@ -776,6 +846,56 @@ mod tests {
             let b = sorted((0..300_001).map(|_| rnd(k) + 0.5).collect());
             let (f, r) = (ecdf_merge(&a, &b), ecdf_reference(&a, &b));
             assert_same(&f, &r, &format!("k={k}"));
+        }
+    }
+
+    /// The merge over distinct values gives the KS of the tuned merge
+    /// exactly and its W1 to 1e-12, whichever side is held as runs.
+    fn check_groups(a: &[f64], b: &[f64]) {
+        use crate::kernels::sorted::count_runs;
+        let (a, b) = (sorted(a.to_vec()), sorted(b.to_vec()));
+        let want = ecdf_merge(&a, &b);
+        let (ra, rb) = (
+            count_runs(&a, usize::MAX).unwrap(),
+            count_runs(&b, usize::MAX).unwrap(),
+        );
+        assert_same(&ecdf_groups(&ra, &rb), &want, "runs/runs");
+        assert_same(&ecdf_groups(&ra, &b[..]), &want, "runs/values");
+        assert_same(&ecdf_groups(&a[..], &rb), &want, "values/runs");
+        assert_same(&ecdf_groups(&a[..], &b[..]), &want, "values/values");
+    }
+
+    #[test]
+    fn groups_merge_equals_merge_on_tie_shapes() {
+        let mut st = 0x2545F4914F6CDD1Du64;
+        let mut rnd = move || {
+            st ^= st << 13;
+            st ^= st >> 7;
+            st ^= st << 17;
+            st
+        };
+        for (k, n, m) in [
+            (3u64, 5000usize, 7000usize),
+            (1000, 100_000, 100_000),
+            (50_000, 300_001, 20_000),
+        ] {
+            // skewed: the minimum of two draws
+            let a: Vec<f64> = (0..n).map(|_| (rnd() % k).min(rnd() % k) as f64).collect();
+            let b: Vec<f64> = (0..m).map(|_| (rnd() % k) as f64 * 0.5).collect();
+            check_groups(&a, &b);
+            check_groups(&a, &a);
+        }
+        // signed zeros tie; one huge tied run; disjoint
+        check_groups(&[-0.0, 0.0, 0.0, 1.0, -0.0], &[0.0, -0.0, 2.0]);
+        check_groups(&vec![0.0; 200_000], &[0.0, 0.0, 1.0, 1.0, 1.0]);
+        check_groups(&[1.0, 2.0, 2.0], &[5.0, 5.0, 6.0]);
+    }
+
+    proptest! {
+        #[test]
+        fn prop_groups_merge_equals_merge(a in proptest::collection::vec(-30i32..30, 1..400), b in proptest::collection::vec(-30i32..30, 1..400), scale in prop::sample::select(vec![1.0, 0.01, 1e-300, 1e300])) {
+            let f = |v: Vec<i32>| v.into_iter().map(|x| x as f64 * scale).collect::<Vec<_>>();
+            check_groups(&f(a), &f(b));
         }
     }
 

@@ -10,6 +10,7 @@
 //! callers pass finite values only.
 
 use super::multiversion;
+use super::sorted::SortedSample;
 
 /// Reference implementation: binary search per value.
 pub fn bin_counts_reference(values: &[f64], edges: &[f64], counts: &mut [u64]) {
@@ -52,16 +53,17 @@ pub fn bin_counts(values: &[f64], edges: &[f64], counts: &mut [u64]) {
     }
 }
 
-/// Bin counts of *sorted* values: `edges.len()` binary searches.
-pub fn bin_counts_sorted(sorted: &[f64], edges: &[f64]) -> Vec<u64> {
+/// Bin counts of a *sorted* sample (values or runs): `edges.len()` binary
+/// searches.
+pub fn bin_counts_sorted<S: SortedSample + ?Sized>(sorted: &S, edges: &[f64]) -> Vec<u64> {
     let mut out = Vec::with_capacity(edges.len() + 1);
     let mut prev = 0usize;
     for &e in edges {
-        let p = sorted.partition_point(|&x| x <= e);
+        let p = sorted.count_le(e);
         out.push((p - prev) as u64);
         prev = p;
     }
-    out.push((sorted.len() - prev) as u64);
+    out.push((SortedSample::len(sorted) - prev) as u64);
     out
 }
 
@@ -84,7 +86,7 @@ mod tests {
             prop_assert_eq!(&a, &b);
             let mut s = values.clone();
             s.sort_by(f64::total_cmp);
-            prop_assert_eq!(bin_counts_sorted(&s, &edges), b);
+            prop_assert_eq!(bin_counts_sorted(&s[..], &edges), b);
         }
     }
 }

@@ -11,11 +11,13 @@
 //! environment forces the portable build.
 
 pub mod buffer;
+pub(crate) mod dd;
 pub mod ecdf;
 pub mod extract;
 pub mod histogram;
 pub mod moments;
 pub mod sort;
+pub mod sorted;
 
 use std::sync::OnceLock;
 

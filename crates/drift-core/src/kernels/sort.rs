@@ -394,6 +394,8 @@ fn finish_bucket(sorted: &mut [u64], other: &mut [u64], lo: u32, to_other: bool)
 /// Sorts `run` (keys equal above bit `bits`) in place by their low `bits`
 /// bits, with `scratch` of the same length.
 fn sort_run(run: &mut [u64], scratch: &mut [u64], bits: u32) {
+    #[cfg(test)]
+    tests::RUN_KEYS.with(|c| c.set(c.get() + run.len() as u64));
     if run.len() <= 64 {
         run.sort_unstable();
         return;
@@ -539,6 +541,11 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    thread_local! {
+        /// Keys passed to `sort_run` on this thread (the linearity proof).
+        pub(super) static RUN_KEYS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
     /// A xorshift64 stream (test data).
     fn xorshift(seed: u64) -> impl FnMut() -> u64 {
         let mut s = seed;
@@ -629,6 +636,110 @@ mod tests {
                         }
                     })
                     .collect(),
+            );
+        }
+    }
+
+    /// Adversarial tie shapes of the issue that made the sort quadratic:
+    /// sorted exactly, and every key goes through the tied-run sort at most
+    /// once (`RUN_KEYS` ≤ n: the final pass is linear, so the whole sort is
+    /// O(n) radix work plus O(n) for the runs — no growth with run length).
+    #[test]
+    fn tie_shapes_are_linear() {
+        let n: usize = (1 << 20) + 3;
+        let mut next = xorshift(0x9E3779B97F4A7C15u64);
+        let mut u = move || (next() >> 11) as f64 / (1u64 << 53) as f64;
+        let below_two = f64::from_bits(2f64.to_bits() - 1);
+        let shapes: Vec<(&str, Vec<f64>)> = vec![
+            (
+                "one huge tied run",
+                (0..n)
+                    .map(|i| if i % 1000 == 0 { u() } else { 3.25 })
+                    .collect(),
+            ),
+            (
+                "zero-inflated",
+                (0..n)
+                    .map(|_| {
+                        let x = u();
+                        if x < 0.7 {
+                            0.0
+                        } else {
+                            (x * 1e4).round() / 100.0
+                        }
+                    })
+                    .collect(),
+            ),
+            (
+                "runs of length 2",
+                (0..n).map(|i| ((i / 2) as f64).sqrt()).collect(),
+            ),
+            (
+                "few thousand skewed",
+                (0..n)
+                    .map(|_| (-(u().max(1e-300)).ln() * 300.0).floor().min(3000.0))
+                    .collect(),
+            ),
+            (
+                "100k distinct x 10",
+                (0..n)
+                    .map(|i| ((i * 7919) % 100_000) as f64 * 0.37)
+                    .collect(),
+            ),
+            (
+                "lowest mantissa bit",
+                (0..n)
+                    .map(|i| {
+                        f64::from_bits(
+                            (1.0 + (i % 3000) as f64 / 3000.0).to_bits() ^ (i as u64 & 1),
+                        )
+                    })
+                    .collect(),
+            ),
+            (
+                "signed zeros",
+                (0..n)
+                    .map(|i| match i % 3 {
+                        0 => -0.0,
+                        1 => 0.0,
+                        _ => u() - 0.5,
+                    })
+                    .collect(),
+            ),
+            (
+                "runs across an MSD boundary",
+                (0..n)
+                    .map(|i| match i % 4 {
+                        0 => below_two,
+                        1 => 2.0,
+                        2 => f64::from_bits(2f64.to_bits() + (i as u64 % 7)),
+                        _ => 1.0 + u(),
+                    })
+                    .collect(),
+            ),
+        ];
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        for (name, v) in shapes {
+            let mut want = v.clone();
+            sort_reference(&mut want);
+            let mut got = v;
+            let keys = pool.install(|| {
+                RUN_KEYS.with(|c| c.set(0));
+                hybrid_radix_sort(&mut got);
+                RUN_KEYS.with(|c| c.get())
+            });
+            assert!(
+                got.iter()
+                    .zip(&want)
+                    .all(|(x, y)| x.to_bits() == y.to_bits()),
+                "{name}"
+            );
+            assert!(
+                keys <= n as u64,
+                "{name}: {keys} keys through run sorts for n = {n}"
             );
         }
     }

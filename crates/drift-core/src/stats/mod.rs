@@ -3,7 +3,6 @@
 //! pinned to scipy/numpy by golden tests.
 
 pub mod chi2;
-pub(crate) mod dd;
 pub mod kolmogorov;
 pub mod ks;
 pub mod psi;

@@ -13,6 +13,7 @@
 //!   (smallest non-zero share)/1e6 when that share is ≤ 1e-4, per side.
 
 use super::quantile::quantile_sorted;
+use crate::kernels::sorted::SortedSample;
 
 /// Binning mode.
 #[derive(
@@ -89,7 +90,7 @@ pub fn psi_from_counts(reference: &[u64], current: &[u64], fill: ZeroFill) -> f6
 }
 
 /// Quantile edges of the sorted reference at `k/bins`, de-duplicated.
-pub fn quantile_edges(sorted_ref: &[f64], bins: usize) -> Vec<f64> {
+pub fn quantile_edges<S: SortedSample + ?Sized>(sorted_ref: &S, bins: usize) -> Vec<f64> {
     let mut e: Vec<f64> = (1..bins)
         .map(|k| quantile_sorted(sorted_ref, k as f64 / bins as f64))
         .collect();
@@ -121,16 +122,13 @@ pub fn sturges_edges(min: f64, max: f64, n: u64) -> Vec<f64> {
 
 /// numpy-histogram counts of sorted data over `edges` (bins `[e_k, e_k+1)`,
 /// last bin closed). Values outside `[e_0, e_last]` are not counted.
-pub fn histogram_sorted(sorted: &[f64], edges: &[f64]) -> Vec<u64> {
+pub fn histogram_sorted<S: SortedSample + ?Sized>(sorted: &S, edges: &[f64]) -> Vec<u64> {
     let k = edges.len() - 1;
-    let below: Vec<usize> = edges
-        .iter()
-        .map(|&e| sorted.partition_point(|&x| x < e))
-        .collect();
+    let below: Vec<usize> = edges.iter().map(|&e| sorted.count_lt(e)).collect();
     let mut out = Vec::with_capacity(k);
     for b in 0..k {
         let hi = if b + 1 == k {
-            sorted.partition_point(|&x| x <= edges[k])
+            sorted.count_le(edges[k])
         } else {
             below[b + 1]
         };
@@ -139,27 +137,34 @@ pub fn histogram_sorted(sorted: &[f64], edges: &[f64]) -> Vec<u64> {
     out
 }
 
-/// Distinct values of the union of two sorted samples with their counts in
-/// each: `(values, ref_counts, cur_counts)`.
-pub fn distinct_union_counts(a: &[f64], b: &[f64]) -> (Vec<f64>, Vec<u64>, Vec<u64>) {
-    let (mut i, mut j) = (0usize, 0usize);
+/// Distinct values of the union of two sorted samples (values or runs)
+/// with their counts in each: `(values, ref_counts, cur_counts)`.
+pub fn distinct_union_counts<A, B>(a: &A, b: &B) -> (Vec<f64>, Vec<u64>, Vec<u64>)
+where
+    A: SortedSample + ?Sized,
+    B: SortedSample + ?Sized,
+{
+    let (mut ga, mut gb) = (a.groups().peekable(), b.groups().peekable());
     let (mut v, mut ca, mut cb) = (Vec::new(), Vec::new(), Vec::new());
-    while i < a.len() || j < b.len() {
-        let x = if j >= b.len() || (i < a.len() && a[i] <= b[j]) {
-            a[i]
-        } else {
-            b[j]
+    loop {
+        let (xa, xb) = (ga.peek().map(|g| g.0), gb.peek().map(|g| g.0));
+        let x = match (xa, xb) {
+            (None, None) => break,
+            (Some(p), Some(q)) if q < p => q,
+            (Some(p), _) => p,
+            (None, Some(q)) => q,
         };
-        let (i0, j0) = (i, j);
-        while i < a.len() && a[i] == x {
-            i += 1;
-        }
-        while j < b.len() && b[j] == x {
-            j += 1;
-        }
         v.push(x);
-        ca.push((i - i0) as u64);
-        cb.push((j - j0) as u64);
+        ca.push(if xa == Some(x) {
+            ga.next().map_or(0, |g| g.1)
+        } else {
+            0
+        });
+        cb.push(if xb == Some(x) {
+            gb.next().map_or(0, |g| g.1)
+        } else {
+            0
+        });
     }
     (v, ca, cb)
 }

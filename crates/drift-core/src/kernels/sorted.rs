@@ -1,0 +1,474 @@
+//! A sorted sample, held either as its sorted values or — when it has few
+//! distinct values — as runs of (distinct value, count).
+//!
+//! Real columns are full of ties: integer counts and delays, prices in
+//! cents, measurements to one decimal, zero-inflated amounts. A column of n
+//! values with k distinct ones costs 16·k bytes as runs instead of 8·n as
+//! values, is built by one hashing pass instead of a sort, and every
+//! statistic after it (moments, the ECDF merge, quantiles, bin counts) runs
+//! over the k runs. [`Sorted::of`] chooses the representation once per
+//! column: one bounded hash pass ([`count_runs`]) that gives up as soon as
+//! a part of the input has more distinct values than the limit (on
+//! continuous data after about [`RUNS_MAX`] values, a fraction of a
+//! millisecond), else the radix sort.
+//!
+//! Both representations answer the same rank queries through
+//! [`SortedSample`], so the statistics are written once: a quantile, a bin
+//! count or a KS numerator is the same number whichever way the sample is
+//! held (the same comparisons on the same values). Sums over the sample
+//! (moments, the Wasserstein integral) are taken over runs in another order
+//! than over values: see [`crate::kernels::moments::Moments::of_runs`] and
+//! [`crate::kernels::ecdf::ecdf_groups`] for their accuracy.
+//!
+//! NaN policy: samples are finite (callers extract NaN and ±inf first);
+//! runs are distinct by bit pattern, so `-0.0` and `0.0` are separate runs
+//! and ordered as `f64::total_cmp` orders them, exactly as in the sorted
+//! values; [`SortedSample::groups`] merges values that compare equal (as
+//! the tests do: `-0.0 == 0.0`).
+
+use super::buffer;
+use super::sort::{sort_f64, PARALLEL_SORT_MIN};
+
+/// Most distinct values a column may have to be held as runs.
+pub const RUNS_MAX: usize = 1 << 17;
+/// Columns shorter than this are always held as sorted values (the sort is
+/// cheap there, and small samples stay on one well-tested path).
+pub const RUNS_MIN: usize = 1 << 14;
+
+/// A sorted, finite sample queried by rank.
+pub trait SortedSample {
+    /// Number of values (with multiplicity).
+    fn len(&self) -> usize;
+    /// Whether the sample is empty.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The value of rank `r` (0-based, `r < len`), as in the sorted values.
+    fn at(&self, r: usize) -> f64;
+    /// `#{x ≤ v}`.
+    fn count_le(&self, v: f64) -> usize;
+    /// `#{x < v}`.
+    fn count_lt(&self, v: f64) -> usize;
+    /// The distinct values (values that compare equal merged, the first one
+    /// reported) with their counts, ascending.
+    fn groups(&self) -> impl Iterator<Item = (f64, u64)> + '_;
+}
+
+impl SortedSample for [f64] {
+    fn len(&self) -> usize {
+        <[f64]>::len(self)
+    }
+    fn at(&self, r: usize) -> f64 {
+        self[r]
+    }
+    fn count_le(&self, v: f64) -> usize {
+        self.partition_point(|&x| x <= v)
+    }
+    fn count_lt(&self, v: f64) -> usize {
+        self.partition_point(|&x| x < v)
+    }
+    fn groups(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            let x = *self.get(i)?;
+            let start = i;
+            i += 1;
+            while i < self.len() && self[i] == x {
+                i += 1;
+            }
+            Some((x, (i - start) as u64))
+        })
+    }
+}
+
+/// A sorted sample as runs: distinct values (by bit pattern) ascending in
+/// total order, with the cumulative count through each. Built only by
+/// [`count_runs`], so it is sorted by construction.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Runs {
+    values: Vec<f64>,
+    ends: Vec<u64>,
+}
+
+impl Runs {
+    /// The distinct values (by bit pattern), ascending.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+    /// `ends()[i]` = number of sample values ≤ `values()[i]` in total order.
+    pub fn ends(&self) -> &[u64] {
+        &self.ends
+    }
+    /// `(value, count)` of each run.
+    pub fn runs(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        let mut prev = 0;
+        self.values.iter().zip(&self.ends).map(move |(&x, &e)| {
+            let c = e - prev;
+            prev = e;
+            (x, c)
+        })
+    }
+    /// Bytes held.
+    pub fn size(&self) -> usize {
+        16 * self.values.capacity()
+    }
+    fn count_before(&self, k: usize) -> usize {
+        if k == 0 {
+            0
+        } else {
+            self.ends[k - 1] as usize
+        }
+    }
+}
+
+impl SortedSample for Runs {
+    fn len(&self) -> usize {
+        self.ends.last().map_or(0, |&e| e as usize)
+    }
+    fn at(&self, r: usize) -> f64 {
+        self.values[self.ends.partition_point(|&e| e as usize <= r)]
+    }
+    fn count_le(&self, v: f64) -> usize {
+        self.count_before(self.values.partition_point(|&x| x <= v))
+    }
+    fn count_lt(&self, v: f64) -> usize {
+        self.count_before(self.values.partition_point(|&x| x < v))
+    }
+    fn groups(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        let mut runs = self.runs().peekable();
+        std::iter::from_fn(move || {
+            let (x, mut c) = runs.next()?;
+            // only -0.0 and 0.0 are distinct runs that compare equal
+            while let Some(&(y, d)) = runs.peek() {
+                if y != x {
+                    break;
+                }
+                c += d;
+                runs.next();
+            }
+            Some((x, c))
+        })
+    }
+}
+
+/// A sorted sample: the sorted values, or runs when there are few distinct
+/// values (see the module docs).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sorted {
+    /// Ascending values (total order).
+    Values(Vec<f64>),
+    /// Distinct values with cumulative counts.
+    Runs(Runs),
+}
+
+impl Default for Sorted {
+    fn default() -> Self {
+        Sorted::Values(Vec::new())
+    }
+}
+
+impl Sorted {
+    /// Sorts finite `values`, choosing the representation: runs when the
+    /// sample has at least [`RUNS_MIN`] values and at most
+    /// `min(RUNS_MAX, len / 4)` distinct ones (found by one bounded hash
+    /// pass; the buffer is then returned to the pool), else the values
+    /// radix-sorted in place. The choice depends only on the values, never
+    /// on the thread count.
+    ///
+    /// ```
+    /// use drift_core::kernels::sorted::{Sorted, SortedSample};
+    /// let s = Sorted::of((0..100_000).map(|i| (i % 7) as f64).collect());
+    /// assert!(matches!(s, Sorted::Runs(_)));
+    /// assert_eq!((s.len(), s.count_le(2.0), s.at(99_999)), (100_000, 42_858, 6.0));
+    /// ```
+    pub fn of(mut values: Vec<f64>) -> Sorted {
+        if values.len() >= RUNS_MIN {
+            if let Some(r) = count_runs(&values, RUNS_MAX.min(values.len() / 4)) {
+                buffer::recycle_f64(values);
+                return Sorted::Runs(r);
+            }
+        }
+        sort_f64(&mut values);
+        Sorted::Values(values)
+    }
+
+    /// Always the sorted values (tests and benches: the other path).
+    pub fn values_of(mut values: Vec<f64>) -> Sorted {
+        sort_f64(&mut values);
+        Sorted::Values(values)
+    }
+
+    /// The sorted values, when held as values.
+    pub fn as_values(&self) -> Option<&[f64]> {
+        match self {
+            Sorted::Values(v) => Some(v),
+            Sorted::Runs(_) => None,
+        }
+    }
+
+    /// Bytes held.
+    pub fn size(&self) -> usize {
+        match self {
+            Sorted::Values(v) => 8 * v.capacity(),
+            Sorted::Runs(r) => r.size(),
+        }
+    }
+}
+
+impl SortedSample for Sorted {
+    fn len(&self) -> usize {
+        match self {
+            Sorted::Values(v) => v.len(),
+            Sorted::Runs(r) => r.len(),
+        }
+    }
+    fn at(&self, i: usize) -> f64 {
+        match self {
+            Sorted::Values(v) => v[i],
+            Sorted::Runs(r) => r.at(i),
+        }
+    }
+    fn count_le(&self, x: f64) -> usize {
+        match self {
+            Sorted::Values(v) => v[..].count_le(x),
+            Sorted::Runs(r) => r.count_le(x),
+        }
+    }
+    fn count_lt(&self, x: f64) -> usize {
+        match self {
+            Sorted::Values(v) => v[..].count_lt(x),
+            Sorted::Runs(r) => r.count_lt(x),
+        }
+    }
+    fn groups(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        let (a, b) = match self {
+            Sorted::Values(v) => (Some(v[..].groups()), None),
+            Sorted::Runs(r) => (None, Some(r.groups())),
+        };
+        a.into_iter().flatten().chain(b.into_iter().flatten())
+    }
+}
+
+/// The total-order key of an `f64` (as in the sort).
+#[inline(always)]
+fn key(x: f64) -> u64 {
+    let b = x.to_bits();
+    b ^ ((((b as i64) >> 63) as u64) | (1u64 << 63))
+}
+
+#[inline(always)]
+fn unkey(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k ^ (1u64 << 63) } else { !k })
+}
+
+/// Open-addressing counts of total-order keys; grows by doubling at half
+/// load, gives up past `limit` distinct keys.
+struct Table {
+    keys: Vec<u64>,
+    counts: Vec<u64>,
+    len: usize,
+    shift: u32,
+}
+
+impl Table {
+    fn new() -> Table {
+        Table::with_bits(10)
+    }
+    fn with_bits(bits: u32) -> Table {
+        Table {
+            keys: vec![0; 1 << bits],
+            counts: vec![0; 1 << bits],
+            len: 0,
+            shift: 64 - bits,
+        }
+    }
+    #[inline(always)]
+    fn slot(&self, k: u64) -> usize {
+        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+    /// Adds `c` to key `k`; false when the table would pass `limit` keys.
+    #[inline(always)]
+    fn add(&mut self, k: u64, c: u64, limit: usize) -> bool {
+        let mask = self.keys.len() - 1;
+        let mut h = self.slot(k);
+        loop {
+            let n = self.counts[h];
+            if n == 0 {
+                break;
+            }
+            if self.keys[h] == k {
+                self.counts[h] = n + c;
+                return true;
+            }
+            h = (h + 1) & mask;
+        }
+        if self.len == limit {
+            return false;
+        }
+        self.keys[h] = k;
+        self.counts[h] = c;
+        self.len += 1;
+        if 2 * self.len > self.keys.len() {
+            self.grow();
+        }
+        true
+    }
+    fn grow(&mut self) {
+        let bits = 65 - self.shift;
+        let old = std::mem::replace(self, Table::with_bits(bits));
+        self.len = old.len;
+        let mask = self.keys.len() - 1;
+        for (k, c) in old.keys.into_iter().zip(old.counts) {
+            if c > 0 {
+                let mut h = self.slot(k);
+                while self.counts[h] != 0 {
+                    h = (h + 1) & mask;
+                }
+                self.keys[h] = k;
+                self.counts[h] = c;
+            }
+        }
+    }
+    fn into_pairs(self) -> impl Iterator<Item = (u64, u64)> {
+        self.keys
+            .into_iter()
+            .zip(self.counts)
+            .filter(|&(_, c)| c > 0)
+    }
+}
+
+/// The runs of finite `v` when it has at most `limit` distinct values (by
+/// bit pattern), else `None`: one pass through a hash table per part (parts
+/// in parallel from [`PARALLEL_SORT_MIN`] values), each part giving up as
+/// soon as it sees more than `limit` distinct values — so a column that has
+/// too many costs about `limit` insertions per part, not a pass. The runs
+/// are the same whatever the thread count (counts are exact).
+///
+/// Complexity: O(n) expected plus O(k log k) to order the k distinct keys;
+/// memory: 32 bytes per distinct key per part (at most half-full tables).
+pub fn count_runs(v: &[f64], limit: usize) -> Option<Runs> {
+    use rayon::prelude::*;
+    let count = |c: &[f64]| -> Option<Table> {
+        let mut t = Table::new();
+        for &x in c {
+            if !t.add(key(x), 1, limit) {
+                return None;
+            }
+        }
+        Some(t)
+    };
+    let parts = if v.len() >= PARALLEL_SORT_MIN {
+        rayon::current_num_threads().clamp(1, 8)
+    } else {
+        1
+    };
+    let tables = v
+        .par_chunks(v.len().div_ceil(parts).max(1))
+        .map(count)
+        .collect::<Option<Vec<Table>>>()?;
+    let mut pairs: Vec<(u64, u64)> = tables.into_iter().flat_map(Table::into_pairs).collect();
+    pairs.sort_unstable_by_key(|p| p.0);
+    let mut runs = Runs::default();
+    let mut total = 0u64;
+    for (k, c) in pairs {
+        total += c;
+        if runs.values.last().map(|&x| key(x)) == Some(k) {
+            *runs.ends.last_mut()? = total;
+        } else {
+            runs.values.push(unkey(k));
+            runs.ends.push(total);
+        }
+    }
+    (runs.values.len() <= limit).then_some(runs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sorted(v: &[f64]) -> Vec<f64> {
+        let mut s = v.to_vec();
+        s.sort_by(f64::total_cmp);
+        s
+    }
+
+    /// Every rank query of the runs equals the sorted values'.
+    fn check_same(v: &[f64]) {
+        let s = sorted(v);
+        let r = count_runs(v, usize::MAX).expect("no limit");
+        assert_eq!(r.len(), s.len());
+        for (i, x) in s.iter().enumerate() {
+            assert_eq!(r.at(i).to_bits(), x.to_bits(), "rank {i}");
+        }
+        let mut probes: Vec<f64> = s.clone();
+        probes.extend([f64::NEG_INFINITY, f64::INFINITY, 0.0, -0.0, 0.5, -1e300]);
+        for &p in &probes {
+            assert_eq!(r.count_le(p), s[..].count_le(p), "le {p}");
+            assert_eq!(r.count_lt(p), s[..].count_lt(p), "lt {p}");
+        }
+        let g1: Vec<(u64, u64)> = r.groups().map(|(x, c)| (x.to_bits(), c)).collect();
+        let g2: Vec<(u64, u64)> = s[..].groups().map(|(x, c)| (x.to_bits(), c)).collect();
+        assert_eq!(g1, g2);
+    }
+
+    #[test]
+    fn runs_answer_like_sorted_values() {
+        check_same(&[]);
+        check_same(&[1.0]);
+        check_same(&[0.0, -0.0, 0.0, -0.0, 1.0, -1.0, 5e-324, -5e-324]);
+        check_same(
+            &(0..10_000)
+                .map(|i| ((i * 7919) % 97) as f64 * 0.01)
+                .collect::<Vec<_>>(),
+        );
+        // across table growth: more keys than the first table holds
+        check_same(
+            &(0..50_000)
+                .map(|i| ((i * 7919) % 4099) as f64 - 2000.0)
+                .collect::<Vec<_>>(),
+        );
+    }
+
+    #[test]
+    fn limit_and_thread_count() {
+        let v: Vec<f64> = (0..PARALLEL_SORT_MIN + 77)
+            .map(|i| (i % 1000) as f64)
+            .collect();
+        assert!(count_runs(&v, 999).is_none());
+        let want = count_runs(&v, 1000).unwrap();
+        assert_eq!(want.values().len(), 1000);
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            assert_eq!(pool.install(|| count_runs(&v, 1000)), Some(want.clone()));
+        }
+        // continuous data: gives up
+        let c: Vec<f64> = (0..100_000).map(|i| (i as f64).sqrt()).collect();
+        assert!(count_runs(&c, RUNS_MAX).is_none());
+    }
+
+    #[test]
+    fn representation_choice() {
+        let few: Vec<f64> = (0..RUNS_MIN).map(|i| (i % 10) as f64).collect();
+        assert!(matches!(Sorted::of(few.clone()), Sorted::Runs(_)));
+        assert!(matches!(
+            Sorted::of(few[..RUNS_MIN - 1].to_vec()),
+            Sorted::Values(_)
+        ));
+        let many: Vec<f64> = (0..RUNS_MIN)
+            .map(|i| (i % (RUNS_MIN / 4 + 1)) as f64)
+            .collect();
+        assert!(matches!(Sorted::of(many), Sorted::Values(_)));
+    }
+
+    proptest! {
+        #[test]
+        fn prop_runs_equal_values(v in proptest::collection::vec(-40i32..40, 0..3000), scale in prop::sample::select(vec![1.0, 0.01, 1e-300, 1e300, -0.5])) {
+            let v: Vec<f64> = v.into_iter().map(|x| x as f64 * scale).collect();
+            check_same(&v);
+        }
+    }
+}
