@@ -10,7 +10,7 @@ for path in sys.argv[1:3]:
     exprs = []
     for name, typ, *_ in cols:
         q = '"' + name.replace('"', '""') + '"'
-        if typ in ("VARCHAR", "BOOLEAN", "TIMESTAMP"):
+        if typ.startswith(("VARCHAR", "BOOLEAN", "TIMESTAMP", "DATE")):
             exprs += [f"count({q})", f"min({q})", f"max({q})"]
         else:
             exprs += [f"count({q})", f"min({q})", f"max({q})", f"sum({q})"]

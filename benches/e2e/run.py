@@ -47,11 +47,11 @@ def warm(*paths):
             while fh.read(1 << 24):
                 pass
 
-def ensure_data(size):
-    d = os.path.join(ROOT, "benches", "data", size)
+def ensure_data(size, gen="gen"):
+    d = os.path.join(ROOT, "benches", "data", size + ("" if gen == "gen" else "-" + gen))
     if not os.path.exists(os.path.join(d, "current.parquet")):
         print(f"generating {size} data in {d} ...", file=sys.stderr)
-        subprocess.check_call([sys.executable, os.path.join(HERE, "gen.py"), "--rows", str(SIZES[size]), "--out", d])
+        subprocess.check_call([sys.executable, os.path.join(HERE, gen + ".py"), "--rows", str(SIZES[size]), "--out", d])
     return os.path.join(d, "reference.parquet"), os.path.join(d, "current.parquet")
 
 def close(a, b, rel=1e-9, abs_=0.0):
@@ -89,11 +89,13 @@ def main():
     ap.add_argument("--scipy-runs", type=int, default=None, help="runs of the (slow) scipy loop; default --runs")
     ap.add_argument("--evidently", action="store_true", help="also time Evidently's DataDriftPreset (minutes)")
     ap.add_argument("--no-write", action="store_true", help="do not update benches/README.md")
+    ap.add_argument("--gen", choices=["gen", "gen2"], default="gen", help="file generator: gen.py (the tuned-against set) or gen2.py (an independent one)")
     a = ap.parse_args()
-    ref, cur = ensure_data(a.size)
+    ref, cur = ensure_data(a.size, a.gen)
+    key = a.size + ("" if a.gen == "gen" else "-" + a.gen)
     drift = os.path.join(ROOT, "target", "release", "drift")
     subprocess.check_call(["cargo", "build", "--release", "--quiet", "-p", "drift-cli"], cwd=ROOT)
-    out_json = os.path.join(ROOT, "benches", "data", f"drift-{a.size}.json")
+    out_json = os.path.join(ROOT, "benches", "data", f"drift-{key}.json")
     tools = {
         "drift (2 threads)": [drift, "compare", ref, cur, "--json", out_json, "--quiet", "--fail-on", "never", "--threads", "2", "--no-progress"],
         "drift (1 thread)": [drift, "compare", ref, cur, "--json", out_json, "--quiet", "--fail-on", "never", "--threads", "1", "--no-progress"],
@@ -128,9 +130,9 @@ def main():
     sp = med["scipy loop"]
     files = sum(os.path.getsize(p) for p in (ref, cur))
     lines = [
-        f"### {a.size}: {SIZES[a.size]:,} rows × 20 columns per side ({files / 1e6:.0f} MB of Parquet in all)",
+        f"### {key}: {SIZES[a.size]:,} rows × 20 columns per side, {a.gen}.py ({files / 1e6:.0f} MB of Parquet in all)",
         "",
-        f"{datetime.date.today()}, {platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}; medians of {a.runs} runs (scipy loop: {scipy_runs}). Command: `python3 benches/e2e/run.py --size {a.size} --runs {a.runs}" + (f" --scipy-runs {scipy_runs}" if scipy_runs != a.runs else "") + (" --evidently" if a.evidently else "") + "`",
+        f"{datetime.date.today()}, {platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}; medians of {a.runs} runs (scipy loop: {scipy_runs}). Command: `python3 benches/e2e/run.py --size {a.size} --runs {a.runs}" + (f" --gen {a.gen}" if a.gen != "gen" else "") + (f" --scipy-runs {scipy_runs}" if scipy_runs != a.runs else "") + (" --evidently" if a.evidently else "") + "`",
         "",
         "| tool | wall | CPU | peak RSS |",
         "|---|---:|---:|---:|",
@@ -150,7 +152,7 @@ def main():
     if not a.no_write:
         path = os.path.join(ROOT, "benches", "README.md")
         doc = open(path).read()
-        start, end = f"<!-- RESULTS {a.size} -->", f"<!-- /RESULTS {a.size} -->"
+        start, end = f"<!-- RESULTS {key} -->", f"<!-- /RESULTS {key} -->"
         if start in doc:
             pre, rest = doc.split(start, 1)
             post = rest.split(end, 1)[1]

@@ -33,6 +33,9 @@ for name in rt.column_names:
             per_s = {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[typ.unit]
             a = r.cast(pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64) / per_s
             b = c.cast(pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64) / per_s
+        elif pa.types.is_date32(typ):  # days, as seconds (drift's unit for dates)
+            a = r.cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.float64) * 86400
+            b = c.cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.float64) * 86400
         else:
             a = r.to_numpy(zero_copy_only=False).astype(np.float64)
             b = c.to_numpy(zero_copy_only=False).astype(np.float64)
