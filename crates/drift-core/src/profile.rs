@@ -1,10 +1,12 @@
 //! The fitted reference and the comparison of current data against it.
 //!
 //! `Reference::fit` does everything that depends only on the reference —
-//! extraction, sort, moments, PSI edges and bin counts, category counts —
-//! once. `Reference::compare` then touches only the current data plus
-//! O(m log n) binary searches into the fitted reference for a window of m
-//! rows (no pass over the reference), so a monitoring service can check
+//! extraction, sort (or counting into runs of (value, count) when there are
+//! few distinct values, see [`crate::kernels::sorted`]), moments, PSI edges
+//! and bin counts, category counts — once. `Reference::compare` then
+//! touches only the current data plus O(m log n) binary searches into the
+//! fitted reference for a window of m rows (O(m log k) for a reference of k
+//! runs; no pass over the reference), so a monitoring service can check
 //! thousands of windows against one fit.
 
 use crate::column::{extract_numeric, natural_kind, supports, CategoryCounts};
@@ -12,7 +14,9 @@ use crate::config::{ColumnKind, Config, TestKind};
 use crate::decide::finalize;
 use crate::error::{Error, Result};
 use crate::kernels::buffer;
-use crate::kernels::ecdf::{ecdf_groups, ecdf_merge, ecdf_search, EcdfStats, PrefixIndex};
+use crate::kernels::ecdf::{
+    ecdf_groups, ecdf_merge, ecdf_search, ecdf_search_runs, EcdfStats, PrefixIndex, RunsIndex,
+};
 use crate::kernels::extract::Counts;
 use crate::kernels::histogram::bin_counts_sorted;
 use crate::kernels::moments::Moments;
@@ -40,6 +44,7 @@ pub struct NumericProfile {
     psi_edges: Vec<f64>,
     psi_counts: Vec<u64>,
     index: OnceLock<PrefixIndex>,
+    runs_index: OnceLock<RunsIndex>,
 }
 
 /// Fitted categorical reference: sorted category counts.
@@ -321,6 +326,7 @@ impl ColumnProfile {
                     psi_edges,
                     psi_counts,
                     index: OnceLock::new(),
+                    runs_index: OnceLock::new(),
                 });
             }
             CurrentSide::Categorical(counts, c) => {
@@ -510,9 +516,21 @@ impl ColumnProfile {
     }
 
     fn ecdf(&self, p: &NumericProfile, cur: &Sorted) -> EcdfStats {
-        let (Some(a), Some(b)) = (p.sorted.as_values(), cur.as_values()) else {
-            // a side held as runs: one merge over the distinct values
-            return ecdf_groups(&p.sorted, cur);
+        let (a, b) = match (&p.sorted, cur) {
+            (Sorted::Values(a), Sorted::Values(b)) => (a, b),
+            (Sorted::Runs(r), _) => {
+                // a window small against the reference's k runs: binary
+                // searches, O(m log k); else one merge, O(k + m)
+                let (k, m) = (r.values().len() as f64, cur.len() as f64);
+                return if m * (k.log2() + 1.0) * 4.0 < k {
+                    let idx = p.runs_index.get_or_init(|| RunsIndex::new(r));
+                    ecdf_search_runs(r, idx, cur)
+                } else {
+                    ecdf_groups(r, cur)
+                };
+            }
+            // current side held as runs: one merge over the distinct values
+            _ => return ecdf_groups(&p.sorted, cur),
         };
         let (n, m) = (a.len() as f64, b.len() as f64);
         // Binary-search path when the window is small against the reference.

@@ -446,7 +446,7 @@ mod tests {
             assert_eq!(pool.install(|| count_runs(&v, 1000)), Some(want.clone()));
         }
         // continuous data: gives up
-        let c: Vec<f64> = (0..100_000).map(|i| (i as f64).sqrt()).collect();
+        let c: Vec<f64> = (0..2 * RUNS_MAX).map(|i| (i as f64).sqrt()).collect();
         assert!(count_runs(&c, RUNS_MAX).is_none());
     }
 
