@@ -66,7 +66,7 @@ pub fn few_distinct_vec(seed: u64, n: usize, k: u64) -> Vec<f64> {
 /// lognormal integers capped at 100,000).
 pub fn tie_shape_vec(seed: u64, n: usize, shape: &str) -> Vec<f64> {
     let mut r = Rng::new(seed);
-    let mut lognormal = |r: &mut Rng, mu: f64, s: f64| (mu + s * r.normal()).exp();
+    let lognormal = |r: &mut Rng, mu: f64, s: f64| (mu + s * r.normal()).exp();
     (0..n)
         .map(|_| match shape {
             "geometric" => {

@@ -6,10 +6,11 @@ use crate::error::{Error, Result};
 use crate::kernels::extract::{extract_f64, Counts};
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
-use arrow_array::{Array, ArrowPrimitiveType, PrimitiveArray};
+use arrow_array::{Array, ArrayRef, ArrowPrimitiveType, PrimitiveArray};
 use arrow_buffer::ArrowNativeType;
 use arrow_schema::{DataType, TimeUnit};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The kind a type is tested as by default; `None` for untestable types.
 ///
@@ -160,14 +161,37 @@ pub fn extract_numeric(column: &str, a: &dyn Array, out: &mut Vec<f64>) -> Resul
 #[derive(Debug, Clone, Default)]
 pub struct CategoryCounts {
     counts: HashMap<String, u64, ahash::RandomState>,
+    /// Counts per key of the dictionary of the last dictionary array, not
+    /// yet mapped to labels: the Parquet reader hands every batch of a
+    /// column chunk the same dictionary (the whole chunk's, e.g. 50,000
+    /// values for 64k rows), so keys are counted across those batches and
+    /// mapped to labels once per dictionary, not once per batch.
+    pending: Option<(ArrayRef, Vec<u64>)>,
     /// Missing-value counts.
     pub missing: Counts,
 }
 
 impl CategoryCounts {
     /// Distinct categories so far.
-    pub fn distinct(&self) -> usize {
+    pub fn distinct(&mut self) -> usize {
+        self.flush_pending();
         self.counts.len()
+    }
+    /// Maps the pending per-key counts to their labels.
+    fn flush_pending(&mut self) {
+        let Some((values, per_key)) = self.pending.take() else {
+            return;
+        };
+        for (i, &c) in per_key.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            // a key pointing at a null value is already counted as null
+            // (`logical_null_count` of a dictionary array includes it)
+            if let Some(l) = dictionary_label(&values, i) {
+                self.add_str(l, c);
+            }
+        }
     }
     fn add_str(&mut self, k: &str, c: u64) {
         if let Some(v) = self.counts.get_mut(k) {
@@ -177,14 +201,17 @@ impl CategoryCounts {
         }
     }
     /// Merges another partition's counts.
-    pub fn merge(&mut self, other: CategoryCounts) {
+    pub fn merge(&mut self, mut other: CategoryCounts) {
+        self.flush_pending();
+        other.flush_pending();
         for (k, v) in other.counts {
             *self.counts.entry(k).or_insert(0) += v;
         }
         self.missing.merge(&other.missing);
     }
     /// Sorted (category, count) pairs.
-    pub fn into_sorted(self) -> Vec<(String, u64)> {
+    pub fn into_sorted(mut self) -> Vec<(String, u64)> {
+        self.flush_pending();
         let mut v: Vec<(String, u64)> = self.counts.into_iter().collect();
         v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         v
@@ -200,6 +227,9 @@ impl CategoryCounts {
         let nulls = a.logical_null_count() as u64;
         self.missing.count += len;
         self.missing.nulls += nulls;
+        if !matches!(a.data_type(), Dictionary(..)) {
+            self.flush_pending();
+        }
         match a.data_type() {
             Utf8 => self.count_strs(a.as_string::<i32>().iter(), limit, column)?,
             LargeUtf8 => self.count_strs(a.as_string::<i64>().iter(), limit, column)?,
@@ -301,7 +331,17 @@ impl CategoryCounts {
         let d = a.as_dictionary::<K>();
         let keys = d.keys();
         let values = d.values();
-        let mut per_key = vec![0u64; values.len()];
+        let same = matches!(&self.pending, Some((v, _)) if same_dictionary(v, values));
+        if !same {
+            self.flush_pending();
+            if self.counts.len() > limit {
+                return Err(too_many(column, limit));
+            }
+            self.pending = Some((values.clone(), vec![0u64; values.len()]));
+        }
+        let Some((_, per_key)) = self.pending.as_mut() else {
+            return Ok(());
+        };
         let kv = keys.values();
         match keys.nulls() {
             None => {
@@ -321,32 +361,47 @@ impl CategoryCounts {
                 }
             }
         }
-        // labels borrowed from the dictionary: a String is made only for a
-        // category seen for the first time
-        fn label(values: &arrow_array::ArrayRef, i: usize) -> Option<&str> {
-            if values.is_null(i) {
-                return None;
-            }
-            Some(match values.data_type() {
-                DataType::Utf8 => values.as_string::<i32>().value(i),
-                DataType::LargeUtf8 => values.as_string::<i64>().value(i),
-                _ => values.as_string_view().value(i),
-            })
-        }
-        for (i, &c) in per_key.iter().enumerate() {
-            if c == 0 {
-                continue;
-            }
-            match label(values, i) {
-                Some(l) => self.add_str(l, c),
-                None => self.missing.nulls += c, // null dictionary value
-            }
-            if self.counts.len() > limit {
-                return Err(too_many(column, limit));
-            }
-        }
         Ok(())
     }
+}
+
+/// Whether two dictionaries hold the same values: the same array, or
+/// string arrays with equal offsets, bytes and validity. The Parquet reader
+/// builds a new values array for every batch of a column chunk, so the
+/// contents are compared (one memcmp of the dictionary, far cheaper than
+/// mapping every used key to its label again: 50,000 categories per 64k-row
+/// batch cost 26 % of the gen2 L run before).
+fn same_dictionary(a: &ArrayRef, b: &ArrayRef) -> bool {
+    if Arc::ptr_eq(a, b) {
+        return true;
+    }
+    if a.len() != b.len() || a.data_type() != b.data_type() || a.nulls() != b.nulls() {
+        return false;
+    }
+    match a.data_type() {
+        DataType::Utf8 => {
+            let (x, y) = (a.as_string::<i32>(), b.as_string::<i32>());
+            x.value_offsets() == y.value_offsets() && x.value_data() == y.value_data()
+        }
+        DataType::LargeUtf8 => {
+            let (x, y) = (a.as_string::<i64>(), b.as_string::<i64>());
+            x.value_offsets() == y.value_offsets() && x.value_data() == y.value_data()
+        }
+        _ => false,
+    }
+}
+
+/// The label of dictionary value `i` (borrowed from the dictionary: a
+/// String is made only for a category seen for the first time).
+fn dictionary_label(values: &ArrayRef, i: usize) -> Option<&str> {
+    if values.is_null(i) {
+        return None;
+    }
+    Some(match values.data_type() {
+        DataType::Utf8 => values.as_string::<i32>().value(i),
+        DataType::LargeUtf8 => values.as_string::<i64>().value(i),
+        _ => values.as_string_view().value(i),
+    })
 }
 
 fn too_many(column: &str, limit: usize) -> Error {
@@ -386,5 +441,54 @@ fn arrow_array_formatter(a: &dyn Array) -> Box<dyn Fn(usize) -> String + '_> {
             let v: Vec<i64> = data.buffer::<i64>(0).to_vec();
             Box::new(move |i| v[i].to_string())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{DictionaryArray, Int32Array, StringArray};
+
+    fn dict(keys: &[Option<i32>], values: &[Option<&str>]) -> ArrayRef {
+        let d = DictionaryArray::<Int32Type>::try_new(
+            Int32Array::from(keys.to_vec()),
+            Arc::new(StringArray::from(values.to_vec())),
+        );
+        Arc::new(d.unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    /// Keys are counted across batches whose dictionaries are equal but
+    /// separate arrays, flushed when the dictionary changes, and a plain
+    /// string batch in between flushes too: every count lands once.
+    #[test]
+    fn dictionary_counts_across_batches() {
+        let v1 = [Some("a"), Some("b"), None];
+        let v2 = [Some("b"), Some("c")];
+        let mut cc = CategoryCounts::default();
+        let batches = [
+            dict(&[Some(0), Some(1), Some(1), None], &v1),
+            dict(&[Some(2), Some(0)], &v1), // equal dictionary, new array
+            Arc::new(StringArray::from(vec![Some("a"), None])) as ArrayRef,
+            dict(&[Some(0), Some(1), Some(1)], &v2), // another dictionary
+            dict(&[Some(1)], &v2),
+        ];
+        for b in &batches {
+            cc.update("x", b.as_ref(), 10)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(cc.distinct(), 3);
+        assert_eq!(cc.missing.count, 12);
+        // key nulls (1 + 1 plain) and a key pointing at a null value (1)
+        assert_eq!(cc.missing.nulls, 3);
+        assert_eq!(
+            cc.into_sorted(),
+            vec![("a".into(), 3), ("b".into(), 3), ("c".into(), 3)]
+        );
+        // the limit still holds when the counts are flushed
+        let mut small = CategoryCounts::default();
+        small
+            .update("x", batches[0].as_ref(), 1)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(small.update("x", batches[3].as_ref(), 1).is_err());
     }
 }

@@ -43,8 +43,14 @@ pub struct NumericProfile {
     distinct: u64,
     psi_edges: Vec<f64>,
     psi_counts: Vec<u64>,
-    index: OnceLock<PrefixIndex>,
-    runs_index: OnceLock<RunsIndex>,
+    index: OnceLock<SearchIndex>,
+}
+
+/// The fitted reference's window-search index, built on first use.
+#[derive(Debug)]
+enum SearchIndex {
+    Values(PrefixIndex),
+    Runs(RunsIndex),
 }
 
 /// Fitted categorical reference: sorted category counts.
@@ -326,7 +332,6 @@ impl ColumnProfile {
                     psi_edges,
                     psi_counts,
                     index: OnceLock::new(),
-                    runs_index: OnceLock::new(),
                 });
             }
             CurrentSide::Categorical(counts, c) => {
@@ -522,12 +527,13 @@ impl ColumnProfile {
                 // a window small against the reference's k runs: binary
                 // searches, O(m log k); else one merge, O(k + m)
                 let (k, m) = (r.values().len() as f64, cur.len() as f64);
-                return if m * (k.log2() + 1.0) * 4.0 < k {
-                    let idx = p.runs_index.get_or_init(|| RunsIndex::new(r));
-                    ecdf_search_runs(r, idx, cur)
-                } else {
-                    ecdf_groups(r, cur)
-                };
+                if m * (k.log2() + 1.0) * 4.0 < k {
+                    let idx = p.index.get_or_init(|| SearchIndex::Runs(RunsIndex::new(r)));
+                    if let SearchIndex::Runs(idx) = idx {
+                        return ecdf_search_runs(r, idx, cur);
+                    }
+                }
+                return ecdf_groups(r, cur);
             }
             // current side held as runs: one merge over the distinct values
             _ => return ecdf_groups(&p.sorted, cur),
@@ -535,11 +541,14 @@ impl ColumnProfile {
         let (n, m) = (a.len() as f64, b.len() as f64);
         // Binary-search path when the window is small against the reference.
         if m * (n.log2() + 1.0) * 6.0 < n {
-            let idx = p.index.get_or_init(|| PrefixIndex::new(a));
-            ecdf_search(a, idx, b)
-        } else {
-            ecdf_merge(a, b)
+            let idx = p
+                .index
+                .get_or_init(|| SearchIndex::Values(PrefixIndex::new(a)));
+            if let SearchIndex::Values(idx) = idx {
+                return ecdf_search(a, idx, b);
+            }
         }
+        ecdf_merge(a, b)
     }
 }
 
