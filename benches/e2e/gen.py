@@ -60,29 +60,30 @@ def chunk(rng, n, current):
     t["ts"] = pa.array(base + rng.integers(0, 86400 * 1_000_000 * (90 + 20 * int(current)), n), type=pa.timestamp("us"))
     return pa.table(t)
 
-def write(path, rows, seed, current):
+def write(path, rows, seed, current, make=chunk, chunk_rows=CHUNK, compression="snappy"):
+    """Writes `rows` rows made by `make(rng, n, current)`, chunk by chunk."""
     rng = np.random.default_rng(seed)
     writer = None
     done = 0
     while done < rows:
-        n = min(CHUNK, rows - done)
-        tbl = chunk(rng, n, current)
+        n = min(chunk_rows, rows - done)
+        tbl = make(rng, n, current)
         if writer is None:
-            writer = pq.ParquetWriter(path, tbl.schema, compression="snappy")
-        writer.write_table(tbl, row_group_size=CHUNK)
+            writer = pq.ParquetWriter(path, tbl.schema, compression=compression)
+        writer.write_table(tbl, row_group_size=chunk_rows)
         done += n
     writer.close()
 
-def main():
+def run(make=chunk, seeds=(1, 2), chunk_rows=CHUNK, compression="snappy"):
+    """The command line shared by the generators: --rows N --out DIR."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, required=True)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    write(os.path.join(a.out, "reference.parquet"), a.rows, 1, False)
-    write(os.path.join(a.out, "current.parquet"), a.rows, 2, True)
-    for f in ["reference.parquet", "current.parquet"]:
+    for f, seed, current in [("reference.parquet", seeds[0], False), ("current.parquet", seeds[1], True)]:
+        write(os.path.join(a.out, f), a.rows, seed, current, make, chunk_rows, compression)
         print(f, os.path.getsize(os.path.join(a.out, f)) // 1_000_000, "MB")
 
 if __name__ == "__main__":
-    main()
+    run()

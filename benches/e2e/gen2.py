@@ -13,10 +13,10 @@ strings (cardinality 12, and two of 50,000: user and session ids). About a
 third of the columns drift. zstd (polars' default codec), 512k-row row
 groups, written chunk by chunk (bounded memory).
 """
-import argparse, os
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
+
+from gen import run  # the shared writer and command line
 
 CHUNK = 1 << 19
 T0 = 1_780_000_000  # 2026-05-28
@@ -67,30 +67,5 @@ def chunk(rng, n, cur):
     return pa.table(t)
 
 
-def write(path, rows, seed, cur):
-    rng = np.random.default_rng(seed)
-    writer, done = None, 0
-    while done < rows:
-        n = min(CHUNK, rows - done)
-        tbl = chunk(rng, n, cur)
-        if writer is None:
-            writer = pq.ParquetWriter(path, tbl.schema, compression="zstd")
-        writer.write_table(tbl, row_group_size=CHUNK)
-        done += n
-    writer.close()
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rows", type=int, required=True)
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args()
-    os.makedirs(a.out, exist_ok=True)
-    write(os.path.join(a.out, "reference.parquet"), a.rows, 101, False)
-    write(os.path.join(a.out, "current.parquet"), a.rows, 202, True)
-    for f in ["reference.parquet", "current.parquet"]:
-        print(f, os.path.getsize(os.path.join(a.out, f)) // 1_000_000, "MB")
-
-
 if __name__ == "__main__":
-    main()
+    run(chunk, seeds=(101, 202), chunk_rows=CHUNK, compression="zstd")

@@ -42,7 +42,7 @@ fn to_key(b: u64) -> u64 {
 }
 
 #[inline(always)]
-fn key(x: f64) -> u64 {
+pub(crate) fn key(x: f64) -> u64 {
     to_key(x.to_bits())
 }
 
@@ -61,68 +61,121 @@ fn few_distinct(v: &[f64]) -> bool {
     s.len() <= SAMPLE / 8
 }
 
-/// Most distinct values [`count_distinct`] counts before giving up.
+/// Most distinct values the counting sort takes before falling back.
 const COUNT_MAX: usize = 512;
-/// Slots of its hash table (a power of two, at most a quarter full).
-const COUNT_SLOTS: usize = 4 * COUNT_MAX;
 
-/// The distinct total-order keys of `v` with their counts, ascending, or
-/// `None` when there are more than [`COUNT_MAX`]: one read pass through a
-/// small open-addressing table (L1-resident), over parts in parallel from
-/// [`PARALLEL_SORT_MIN`] values.
-fn count_distinct(v: &[f64]) -> Option<Vec<(u64, usize)>> {
-    use rayon::prelude::*;
-    let count = |c: &[f64]| -> Option<Vec<(u64, usize)>> {
-        let mut keys = vec![0u64; COUNT_SLOTS];
-        let mut counts = vec![0usize; COUNT_SLOTS];
-        let mut distinct = 0;
-        for &x in c {
-            let k = key(x);
-            let mut h =
-                (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - COUNT_SLOTS.ilog2())) as usize;
-            loop {
-                if counts[h] == 0 {
-                    distinct += 1;
-                    if distinct > COUNT_MAX {
-                        return None;
-                    }
-                    keys[h] = k;
-                    counts[h] = 1;
-                    break;
-                }
-                if keys[h] == k {
-                    counts[h] += 1;
-                    break;
-                }
-                h = (h + 1) & (COUNT_SLOTS - 1);
-            }
-        }
-        Some(
-            keys.into_iter()
-                .zip(counts)
-                .filter(|&(_, c)| c > 0)
-                .collect(),
-        )
-    };
-    let parts = if v.len() >= PARALLEL_SORT_MIN {
+/// The number of parts (one per pool thread, at most 8) that a pass over
+/// `len` values is split into: 1 below [`PARALLEL_SORT_MIN`].
+pub(crate) fn parts_for(len: usize) -> usize {
+    if len >= PARALLEL_SORT_MIN {
         rayon::current_num_threads().clamp(1, 8)
     } else {
         1
+    }
+}
+
+/// Open-addressing counts of total-order keys; grows by doubling at half
+/// load, gives up past `limit` distinct keys.
+struct Table {
+    keys: Vec<u64>,
+    counts: Vec<u64>,
+    len: usize,
+    shift: u32,
+}
+
+impl Table {
+    fn with_bits(bits: u32) -> Table {
+        Table {
+            keys: vec![0; 1 << bits],
+            counts: vec![0; 1 << bits],
+            len: 0,
+            shift: 64 - bits,
+        }
+    }
+    #[inline(always)]
+    fn slot(&self, k: u64) -> usize {
+        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+    /// Counts key `k` once; false when the table would pass `limit` keys.
+    #[inline(always)]
+    fn add(&mut self, k: u64, limit: usize) -> bool {
+        let mask = self.keys.len() - 1;
+        let mut h = self.slot(k);
+        loop {
+            let n = self.counts[h];
+            if n == 0 {
+                break;
+            }
+            if self.keys[h] == k {
+                self.counts[h] = n + 1;
+                return true;
+            }
+            h = (h + 1) & mask;
+        }
+        if self.len == limit {
+            return false;
+        }
+        self.keys[h] = k;
+        self.counts[h] = 1;
+        self.len += 1;
+        if 2 * self.len > self.keys.len() {
+            self.grow();
+        }
+        true
+    }
+    fn grow(&mut self) {
+        let bits = 65 - self.shift;
+        let old = std::mem::replace(self, Table::with_bits(bits));
+        self.len = old.len;
+        let mask = self.keys.len() - 1;
+        for (k, c) in old.keys.into_iter().zip(old.counts) {
+            if c > 0 {
+                let mut h = self.slot(k);
+                while self.counts[h] != 0 {
+                    h = (h + 1) & mask;
+                }
+                self.keys[h] = k;
+                self.counts[h] = c;
+            }
+        }
+    }
+}
+
+/// The distinct total-order keys of `v` with their counts, ascending, or
+/// `None` when there are more than `limit`: one pass through a hash table
+/// per part (parts in parallel from [`PARALLEL_SORT_MIN`] values; the table
+/// starts L1-sized and doubles at half load), each part giving up as soon
+/// as it has seen more than `limit` distinct keys — so an input with too
+/// many costs about `limit` insertions per part, not a pass. The result is
+/// the same whatever the thread count (the counts are exact).
+pub(crate) fn count_keys(v: &[f64], limit: usize) -> Option<Vec<(u64, u64)>> {
+    use rayon::prelude::*;
+    let count = |c: &[f64]| -> Option<Table> {
+        let mut t = Table::with_bits(10);
+        for &x in c {
+            if !t.add(key(x), limit) {
+                return None;
+            }
+        }
+        Some(t)
     };
     let tables = v
-        .par_chunks(v.len().div_ceil(parts).max(1))
+        .par_chunks(v.len().div_ceil(parts_for(v.len())).max(1))
         .map(count)
-        .collect::<Option<Vec<_>>>()?;
-    let mut all: Vec<(u64, usize)> = tables.into_iter().flatten().collect();
-    all.sort_unstable();
-    let mut merged: Vec<(u64, usize)> = Vec::with_capacity(all.len());
+        .collect::<Option<Vec<Table>>>()?;
+    let mut all: Vec<(u64, u64)> = tables
+        .into_iter()
+        .flat_map(|t| t.keys.into_iter().zip(t.counts).filter(|&(_, c)| c > 0))
+        .collect();
+    all.sort_unstable_by_key(|p| p.0);
+    let mut merged: Vec<(u64, u64)> = Vec::with_capacity(all.len());
     for (k, c) in all {
         match merged.last_mut() {
             Some(last) if last.0 == k => last.1 += c,
             _ => merged.push((k, c)),
         }
     }
-    (merged.len() <= COUNT_MAX).then_some(merged)
+    (merged.len() <= limit).then_some(merged)
 }
 
 /// Sorts `v` ascending by `f64::total_cmp`, choosing radix or comparison
@@ -145,10 +198,11 @@ pub fn sort_f64(v: &mut [f64]) {
         return;
     }
     if few_distinct(v) {
-        if let Some(table) = count_distinct(v) {
+        if let Some(table) = count_keys(v, COUNT_MAX) {
             // counting sort: each distinct value written out as often as it occurs
             let mut at = 0;
             for (k, c) in table {
+                let c = c as usize;
                 v[at..at + c].fill(f64::from_bits(from_key(k)));
                 at += c;
             }
@@ -196,11 +250,7 @@ pub fn hybrid_radix_sort(v: &mut [f64]) {
         return;
     }
     let keys = as_bits(v);
-    let parts = if n >= PARALLEL_SORT_MIN {
-        rayon::current_num_threads().clamp(1, 8)
-    } else {
-        1
-    };
+    let parts = parts_for(n);
     let part_len = n.div_ceil(parts);
     const TOP: usize = 1 << MSD_BITS;
     // pass 1: total-order keys and a top-16-bit histogram per part
@@ -292,7 +342,7 @@ pub fn hybrid_radix_sort(v: &mut [f64]) {
 
 /// The `f64` bits of a total-order key (inverse of [`to_key`]).
 #[inline(always)]
-fn from_key(x: u64) -> u64 {
+pub(crate) fn from_key(x: u64) -> u64 {
     if x >> 63 == 1 {
         x ^ (1u64 << 63)
     } else {

@@ -27,7 +27,7 @@
 //! the tests do: `-0.0 == 0.0`).
 
 use super::buffer;
-use super::sort::{sort_f64, PARALLEL_SORT_MIN};
+use super::sort::{count_keys, from_key, sort_f64};
 
 /// Most distinct values a column may have to be held as runs.
 pub const RUNS_MAX: usize = 1 << 17;
@@ -249,141 +249,33 @@ impl SortedSample for Sorted {
     }
 }
 
-/// The total-order key of an `f64` (as in the sort).
-#[inline(always)]
-fn key(x: f64) -> u64 {
-    let b = x.to_bits();
-    b ^ ((((b as i64) >> 63) as u64) | (1u64 << 63))
-}
-
-#[inline(always)]
-fn unkey(k: u64) -> f64 {
-    f64::from_bits(if k >> 63 == 1 { k ^ (1u64 << 63) } else { !k })
-}
-
-/// Open-addressing counts of total-order keys; grows by doubling at half
-/// load, gives up past `limit` distinct keys.
-struct Table {
-    keys: Vec<u64>,
-    counts: Vec<u64>,
-    len: usize,
-    shift: u32,
-}
-
-impl Table {
-    fn new() -> Table {
-        Table::with_bits(10)
-    }
-    fn with_bits(bits: u32) -> Table {
-        Table {
-            keys: vec![0; 1 << bits],
-            counts: vec![0; 1 << bits],
-            len: 0,
-            shift: 64 - bits,
-        }
-    }
-    #[inline(always)]
-    fn slot(&self, k: u64) -> usize {
-        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
-    }
-    /// Adds `c` to key `k`; false when the table would pass `limit` keys.
-    #[inline(always)]
-    fn add(&mut self, k: u64, c: u64, limit: usize) -> bool {
-        let mask = self.keys.len() - 1;
-        let mut h = self.slot(k);
-        loop {
-            let n = self.counts[h];
-            if n == 0 {
-                break;
-            }
-            if self.keys[h] == k {
-                self.counts[h] = n + c;
-                return true;
-            }
-            h = (h + 1) & mask;
-        }
-        if self.len == limit {
-            return false;
-        }
-        self.keys[h] = k;
-        self.counts[h] = c;
-        self.len += 1;
-        if 2 * self.len > self.keys.len() {
-            self.grow();
-        }
-        true
-    }
-    fn grow(&mut self) {
-        let bits = 65 - self.shift;
-        let old = std::mem::replace(self, Table::with_bits(bits));
-        self.len = old.len;
-        let mask = self.keys.len() - 1;
-        for (k, c) in old.keys.into_iter().zip(old.counts) {
-            if c > 0 {
-                let mut h = self.slot(k);
-                while self.counts[h] != 0 {
-                    h = (h + 1) & mask;
-                }
-                self.keys[h] = k;
-                self.counts[h] = c;
-            }
-        }
-    }
-    fn into_pairs(self) -> impl Iterator<Item = (u64, u64)> {
-        self.keys
-            .into_iter()
-            .zip(self.counts)
-            .filter(|&(_, c)| c > 0)
-    }
-}
-
 /// The runs of finite `v` when it has at most `limit` distinct values (by
-/// bit pattern), else `None`: one pass through a hash table per part (parts
-/// in parallel from [`PARALLEL_SORT_MIN`] values), each part giving up as
-/// soon as it sees more than `limit` distinct values — so a column that has
-/// too many costs about `limit` insertions per part, not a pass. The runs
-/// are the same whatever the thread count (counts are exact).
+/// bit pattern), else `None`: the bounded hash pass of the sort's counting
+/// path ([`count_keys`]: parts in parallel, each giving up as soon as it
+/// has seen more than `limit` distinct values, so a column that has too
+/// many costs about `limit` insertions per part, not a pass). The runs are
+/// the same whatever the thread count.
 ///
 /// Complexity: O(n) expected plus O(k log k) to order the k distinct keys;
 /// memory: 32 bytes per distinct key per part (at most half-full tables).
 pub fn count_runs(v: &[f64], limit: usize) -> Option<Runs> {
-    use rayon::prelude::*;
-    let count = |c: &[f64]| -> Option<Table> {
-        let mut t = Table::new();
-        for &x in c {
-            if !t.add(key(x), 1, limit) {
-                return None;
-            }
-        }
-        Some(t)
+    let pairs = count_keys(v, limit)?;
+    let mut runs = Runs {
+        values: Vec::with_capacity(pairs.len()),
+        ends: Vec::with_capacity(pairs.len()),
     };
-    let parts = if v.len() >= PARALLEL_SORT_MIN {
-        rayon::current_num_threads().clamp(1, 8)
-    } else {
-        1
-    };
-    let tables = v
-        .par_chunks(v.len().div_ceil(parts).max(1))
-        .map(count)
-        .collect::<Option<Vec<Table>>>()?;
-    let mut pairs: Vec<(u64, u64)> = tables.into_iter().flat_map(Table::into_pairs).collect();
-    pairs.sort_unstable_by_key(|p| p.0);
-    let mut runs = Runs::default();
     let mut total = 0u64;
     for (k, c) in pairs {
         total += c;
-        if runs.values.last().map(|&x| key(x)) == Some(k) {
-            *runs.ends.last_mut()? = total;
-        } else {
-            runs.values.push(unkey(k));
-            runs.ends.push(total);
-        }
+        runs.values.push(f64::from_bits(from_key(k)));
+        runs.ends.push(total);
     }
-    (runs.values.len() <= limit).then_some(runs)
+    Some(runs)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::sort::PARALLEL_SORT_MIN;
     use super::*;
     use proptest::prelude::*;
 
