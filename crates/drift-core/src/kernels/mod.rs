@@ -1,5 +1,6 @@
 //! Hot kernels: extraction of finite `f64` values from Arrow buffers, moments,
-//! radix sort, histogram binning and the one-pass ECDF merge.
+//! radix sort, counting into runs of (value, count) for tie-heavy columns
+//! ([`sorted`]), histogram binning and the ECDF merges and searches.
 //!
 //! Every kernel has a plain scalar reference implementation. Kernels whose
 //! inner loops vectorise are compiled twice — once for the baseline target and
