@@ -108,10 +108,6 @@ impl Runs {
             (x, c)
         })
     }
-    /// Bytes held.
-    pub fn size(&self) -> usize {
-        16 * self.values.capacity()
-    }
     fn count_before(&self, k: usize) -> usize {
         if k == 0 {
             0
@@ -196,22 +192,6 @@ impl Sorted {
     pub fn values_of(mut values: Vec<f64>) -> Sorted {
         sort_f64(&mut values);
         Sorted::Values(values)
-    }
-
-    /// The sorted values, when held as values.
-    pub fn as_values(&self) -> Option<&[f64]> {
-        match self {
-            Sorted::Values(v) => Some(v),
-            Sorted::Runs(_) => None,
-        }
-    }
-
-    /// Bytes held.
-    pub fn size(&self) -> usize {
-        match self {
-            Sorted::Values(v) => 8 * v.capacity(),
-            Sorted::Runs(r) => r.size(),
-        }
     }
 }
 
