@@ -52,6 +52,13 @@ pub trait SortedSample {
     /// The distinct values (values that compare equal merged, the first one
     /// reported) with their counts, ascending.
     fn groups(&self) -> impl Iterator<Item = (f64, u64)> + '_;
+    /// The runs, when the sample is held as runs (merges over two samples
+    /// held as runs take a loop over their arrays instead of [`groups`]).
+    ///
+    /// [`groups`]: SortedSample::groups
+    fn as_runs(&self) -> Option<&Runs> {
+        None
+    }
 }
 
 impl SortedSample for [f64] {
@@ -118,6 +125,9 @@ impl Runs {
 }
 
 impl SortedSample for Runs {
+    fn as_runs(&self) -> Option<&Runs> {
+        Some(self)
+    }
     fn len(&self) -> usize {
         self.ends.last().map_or(0, |&e| e as usize)
     }
@@ -196,6 +206,12 @@ impl Sorted {
 }
 
 impl SortedSample for Sorted {
+    fn as_runs(&self) -> Option<&Runs> {
+        match self {
+            Sorted::Values(_) => None,
+            Sorted::Runs(r) => Some(r),
+        }
+    }
     fn len(&self) -> usize {
         match self {
             Sorted::Values(v) => v.len(),
