@@ -392,9 +392,7 @@ where
     let (n, m) = (a.len() as i128, b.len() as i128);
     let (mut ga, mut gb) = (a.groups().peekable(), b.groups().peekable());
     let (mut i, mut j) = (0i128, 0i128);
-    let (mut best_abs, mut best, mut loc) = (-1i128, 0i128, f64::NAN);
-    let mut prev: Option<(f64, i128)> = None;
-    let mut w = CompSum::default();
+    let mut walk = DistinctWalk::new();
     loop {
         let (xa, xb) = (ga.peek().map(|g| g.0), gb.peek().map(|g| g.0));
         let x = match (xa, xb) {
@@ -409,26 +407,56 @@ where
                 }
             }
         };
-        if let Some((px, pd)) = prev {
-            w.add(pd as f64 * (x - px));
-        }
         if xa == Some(x) {
             i += ga.next().map_or(0, |g| g.1) as i128;
         }
         if xb == Some(x) {
             j += gb.next().map_or(0, |g| g.1) as i128;
         }
-        let d = i * m - j * n;
-        if d.abs() > best_abs {
-            (best_abs, best, loc) = (d.abs(), d, x);
-        }
-        prev = Some((x, d.abs()));
+        walk.step(x, i * m - j * n);
     }
-    EcdfStats {
-        ks_numerator: best_abs.max(0) as u128,
-        ks_sign: if best >= 0 { 1 } else { -1 },
-        ks_location: if loc.is_nan() { 0.0 } else { loc },
-        w1_numerator: w.value(),
+    walk.finish()
+}
+
+/// The state of a merge over the distinct values of two samples (shared by
+/// [`ecdf_groups`] and [`ecdf_runs`], so both take the same steps).
+struct DistinctWalk {
+    best_abs: i128,
+    best: i128,
+    loc: f64,
+    prev: Option<(f64, i128)>,
+    w: CompSum,
+}
+
+impl DistinctWalk {
+    fn new() -> Self {
+        DistinctWalk {
+            best_abs: -1,
+            best: 0,
+            loc: f64::NAN,
+            prev: None,
+            w: CompSum::default(),
+        }
+    }
+    /// The next distinct value `x` of the union, with `d = I·m − J·n`
+    /// after it: the W1 area since the previous value, and the KS maximum.
+    #[inline(always)]
+    fn step(&mut self, x: f64, d: i128) {
+        if let Some((px, pd)) = self.prev {
+            self.w.add(pd as f64 * (x - px));
+        }
+        if d.abs() > self.best_abs {
+            (self.best_abs, self.best, self.loc) = (d.abs(), d, x);
+        }
+        self.prev = Some((x, d.abs()));
+    }
+    fn finish(&self) -> EcdfStats {
+        EcdfStats {
+            ks_numerator: self.best_abs.max(0) as u128,
+            ks_sign: if self.best >= 0 { 1 } else { -1 },
+            ks_location: if self.loc.is_nan() { 0.0 } else { self.loc },
+            w1_numerator: self.w.value(),
+        }
     }
 }
 
@@ -440,9 +468,7 @@ fn ecdf_runs(a: &Runs, b: &Runs) -> EcdfStats {
     let (va, ea, vb, eb) = (a.values(), a.ends(), b.values(), b.ends());
     let (n, m) = (a.len() as i128, b.len() as i128);
     let (mut i, mut j) = (0usize, 0usize);
-    let (mut best_abs, mut best, mut loc) = (-1i128, 0i128, f64::NAN);
-    let mut prev: Option<(f64, i128)> = None;
-    let mut w = CompSum::default();
+    let mut walk = DistinctWalk::new();
     while i < va.len() || j < vb.len() {
         let x = match (va.get(i), vb.get(j)) {
             (Some(&p), Some(&q)) if q < p => q,
@@ -450,9 +476,6 @@ fn ecdf_runs(a: &Runs, b: &Runs) -> EcdfStats {
             (None, Some(&q)) => q,
             (None, None) => break,
         };
-        if let Some((px, pd)) = prev {
-            w.add(pd as f64 * (x - px));
-        }
         while i < va.len() && va[i] == x {
             i += 1;
         }
@@ -461,18 +484,9 @@ fn ecdf_runs(a: &Runs, b: &Runs) -> EcdfStats {
         }
         let ci = if i == 0 { 0 } else { ea[i - 1] as i128 };
         let cj = if j == 0 { 0 } else { eb[j - 1] as i128 };
-        let d = ci * m - cj * n;
-        if d.abs() > best_abs {
-            (best_abs, best, loc) = (d.abs(), d, x);
-        }
-        prev = Some((x, d.abs()));
+        walk.step(x, ci * m - cj * n);
     }
-    EcdfStats {
-        ks_numerator: best_abs.max(0) as u128,
-        ks_sign: if best >= 0 { 1 } else { -1 },
-        ks_location: if loc.is_nan() { 0.0 } else { loc },
-        w1_numerator: w.value(),
-    }
+    walk.finish()
 }
 
 /// Search index over a fitted reference held as runs, for
