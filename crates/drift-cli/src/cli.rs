@@ -15,6 +15,9 @@ EXAMPLES:
     drift compare ref.parquet cur.parquet
     drift compare data/ref/ 'data/cur/*.parquet' --json report.json --html report.html
     drift compare ref.parquet cur.parquet --threshold psi=0.25 --fail-on column
+    drift fit ref.parquet -o ref.drift
+    drift compare ref.drift cur.parquet
+    drift merge jan.drift feb.drift -o q1.drift
     drift init-config > drift.toml";
 
 /// drift: has the distribution of your data moved? Column-by-column
@@ -34,6 +37,20 @@ pub enum Command {
     /// Compare current data against reference data.
     #[command(after_help = AFTER_HELP)]
     Compare(Box<CompareArgs>),
+    /// Fit a reference once and write it as a profile file (REF.drift), which
+    /// `drift compare` takes in place of the reference data.
+    #[command(after_help = AFTER_HELP)]
+    Fit(Box<FitArgs>),
+    /// Merge profiles of datasets with the same schema and settings into the
+    /// profile of their union.
+    Merge {
+        /// Profiles to merge (two or more).
+        #[arg(value_name = "PROFILE", num_args = 2.., required = true)]
+        inputs: Vec<PathBuf>,
+        /// Where to write the merged profile.
+        #[arg(long, short = 'o', value_name = "PATH")]
+        output: PathBuf,
+    },
     /// Print a commented example configuration file (TOML).
     InitConfig {
         /// Write it here instead of standard output (refuses to overwrite).
@@ -41,19 +58,9 @@ pub enum Command {
     },
 }
 
-/// What fails the run (exit status 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FailOn {
-    /// The dataset-drift rule fires (share of drifted columns ≥ --drift-share).
-    Dataset,
-    /// Any column drifts.
-    Column,
-    /// Any column drifts or warns (PSI warning band, missing-share or
-    /// unseen-category signals).
-    Warn,
-    /// Never: always exit 0 unless there is an error.
-    Never,
+/// Parses `--fail-on` into the library's policy.
+fn fail_on(s: &str) -> Result<drift_core::FailOn, String> {
+    s.parse().map_err(|e: drift_core::Error| e.to_string())
 }
 
 /// Format of what goes to standard output.
@@ -85,13 +92,68 @@ pub enum ColorChoice {
 /// `drift compare` arguments. Flags override the config file.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Reference data: a Parquet file, a directory of Parquet files, or a glob.
+    /// Reference data: a Parquet file, a directory of Parquet files, a glob,
+    /// or a profile written by `drift fit` (recognised by its content).
     #[arg(value_name = "REF")]
     pub reference: String,
     /// Current data: a Parquet file, a directory of Parquet files, or a glob.
     #[arg(value_name = "CUR")]
     pub current: String,
 
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+
+    /// What makes the exit status 1: dataset, column, warn (any column drifts
+    /// or warns) or never [default: dataset, or the config file's `fail_on`].
+    #[arg(long, value_parser = fail_on, value_name = "POLICY")]
+    pub fail_on: Option<drift_core::FailOn>,
+
+    /// What goes to standard output.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the --format output to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Also write the JSON report here (`-` for standard output).
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Also write the HTML report here (`-` for standard output).
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
+    /// Also write the Markdown summary here (`-` for standard output).
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
+    /// Also write JUnit XML here (`-` for standard output).
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+    /// Colour in the terminal summary.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// `drift fit` arguments.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// Reference data: a Parquet file, a directory of Parquet files, or a glob.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// Where to write the profile (conventionally `*.drift`).
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// The settings of a comparison (config file and flags).
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
     /// Configuration file (TOML); see `drift init-config`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -133,40 +195,20 @@ pub struct CompareArgs {
     /// Multiple-testing correction over ks/chi2 p-values: none, bonferroni, bh.
     #[arg(long, value_name = "METHOD")]
     pub correction: Option<String>,
-    /// What makes the exit status 1 [default: dataset, or the config file's `fail_on`].
-    #[arg(long, value_enum)]
-    pub fail_on: Option<FailOn>,
+}
 
-    /// What goes to standard output.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Write the --format output to this file instead of standard output.
-    #[arg(long, short = 'o', value_name = "PATH")]
-    pub output: Option<PathBuf>,
-    /// Also write the JSON report here (`-` for standard output).
-    #[arg(long, value_name = "PATH")]
-    pub json: Option<PathBuf>,
-    /// Also write the HTML report here (`-` for standard output).
-    #[arg(long, value_name = "PATH")]
-    pub html: Option<PathBuf>,
-    /// Also write the Markdown summary here (`-` for standard output).
-    #[arg(long, value_name = "PATH")]
-    pub markdown: Option<PathBuf>,
-    /// Also write JUnit XML here (`-` for standard output).
-    #[arg(long, value_name = "PATH")]
-    pub junit: Option<PathBuf>,
+/// How a run uses the machine.
+#[derive(Debug, Args)]
+pub struct RunArgs {
     /// Print nothing but errors (files named by flags are still written).
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Colour in the terminal summary.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Memory budget for column data in flight, e.g. `2G`, `512M`; lowers how
-    /// many columns are processed at once [default: 512M].
+    /// Memory budget for column data in flight, e.g. `2G`, `512M`: columns run
+    /// one per thread while they fit; one that alone needs more runs alone,
+    /// with a note [default: 512M].
     #[arg(long, value_name = "SIZE")]
     pub max_memory: Option<String>,
     /// Never show a progress bar.

@@ -5,18 +5,20 @@
 //! 2 error). Errors print one line: `drift: error: …`.
 
 mod cli;
-mod input;
 mod output;
-mod pipeline;
 mod settings;
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
-use cli::{Cli, ColorChoice, Command, CompareArgs, FailOn, Format};
-use drift_core::render;
-use drift_core::report::{ColumnStatus, Report};
+use cli::{Cli, ColorChoice, Command, CompareArgs, FitArgs, Format, RunArgs};
+use drift_core::source::{ColumnSource, ParquetSource};
+use drift_core::store::{is_profile, ProfileFile};
+use drift_core::{plan_columns, Engine, Reference, Report};
+use drift_render as render;
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 fn main() -> ExitCode {
     tune_allocator();
@@ -74,12 +76,15 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Command::Compare(args) => compare(*args),
+        Command::Fit(args) => fit(*args),
+        Command::Merge { inputs, output } => merge(&inputs, &output),
     }
 }
 
+/// A progress bar on a terminal, nothing otherwise.
 struct Bar(Option<indicatif::ProgressBar>, std::sync::atomic::AtomicU64);
 
-impl pipeline::Progress for Bar {
+impl drift_core::Progress for Bar {
     fn column_done(&self, name: &str, rows: u64) {
         if let Some(b) = &self.0 {
             let total = self.1.fetch_add(rows, std::sync::atomic::Ordering::Relaxed) + rows;
@@ -89,8 +94,90 @@ impl pipeline::Progress for Bar {
     }
 }
 
+impl Bar {
+    fn new(run: &RunArgs, columns: usize) -> Arc<Bar> {
+        let show = !run.quiet && !run.no_progress && std::io::stderr().is_terminal();
+        Arc::new(Bar(
+            show.then(|| {
+                let b = indicatif::ProgressBar::new(columns as u64);
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} columns {pos}/{len} [{bar:30}] {msg} ({elapsed})",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                b
+            }),
+            Default::default(),
+        ))
+    }
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// The engine for a run: settings, threads, memory budget.
+fn engine(config: drift_core::Config, run: &RunArgs) -> Result<(Engine, rayon::ThreadPool)> {
+    let threads = match run.threads {
+        Some(0) => bail!("--threads must be at least 1"),
+        Some(n) => n,
+        None => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+    };
+    let mut engine = Engine::new(config).map_err(|e| anyhow!("{e}"))?;
+    if let Some(m) = &run.max_memory {
+        engine = engine.with_max_memory(settings::parse_size(m)?);
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    Ok((engine, pool))
+}
+
+/// Opens one side's Parquet dataset; errors name the side.
+fn open(spec: &str, side: &str) -> Result<ParquetSource> {
+    let s = ParquetSource::open(spec).map_err(|e| anyhow!("reading {side} {e}"))?;
+    if s.num_rows() == 0 {
+        bail!("{side} {spec}: zero rows, nothing to compare");
+    }
+    Ok(s)
+}
+
+/// Whether REF names a profile written by `drift fit` (by content).
+fn profile_path(spec: &str) -> Option<PathBuf> {
+    let p = Path::new(spec);
+    (p.is_file() && is_profile(p)).then(|| p.to_path_buf())
+}
+
+/// Refuses to write over one of the command's inputs.
+fn not_an_input(out: &Path, inputs: &[&Path]) -> Result<()> {
+    let canon = |p: &Path| std::fs::canonicalize(p).ok();
+    if let Some(o) = canon(out) {
+        for i in inputs {
+            if canon(i).as_ref() == Some(&o) {
+                bail!(
+                    "{} is an input of this command; not writing over it",
+                    out.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn notes(report_notes: &[String], quiet: bool) {
+    if !quiet {
+        for n in report_notes {
+            eprintln!("drift: note: {n}");
+        }
+    }
+}
+
 fn compare(args: CompareArgs) -> Result<u8> {
-    let run = settings::resolve(&args)?;
+    let run = settings::resolve(&args.settings, args.fail_on)?;
     for (p, what) in [
         (&args.output, "the report"),
         (&args.json, "the JSON report"),
@@ -102,62 +189,46 @@ fn compare(args: CompareArgs) -> Result<u8> {
             output::check_writable(p, what)?;
         }
     }
-    let threads = match args.threads {
-        Some(0) => bail!("--threads must be at least 1"),
-        Some(n) => n,
-        None => std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1),
-    };
-    let max_memory = args
-        .max_memory
-        .as_deref()
-        .map(settings::parse_size)
-        .transpose()?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()?;
-
-    let (reference, current) = pool.install(|| {
-        rayon::join(
-            || input::Dataset::open(&args.reference, "reference"),
-            || input::Dataset::open(&args.current, "current"),
-        )
-    });
-    let (reference, current) = (reference?, current?);
-    for d in [&reference, &current] {
-        if d.rows == 0 {
-            bail!("{} {}: zero rows, nothing to compare", d.side, d.spec);
+    let (engine, pool) = engine(run.config.clone(), &args.run)?;
+    let report = pool.install(|| -> Result<Report> {
+        match profile_path(&args.reference) {
+            Some(p) => {
+                let current = open(&args.current, "current")?;
+                // a fitted profile: only the columns this comparison needs
+                // are loaded, and the reference is neither read nor sorted
+                let file = ProfileFile::open(&p).map_err(|e| anyhow!("{e}"))?;
+                let (plans, _) = plan_columns(file.schema(), &current.schema(), engine.config())
+                    .map_err(|e| anyhow!("{e}"))?;
+                let names: Vec<String> = plans.into_iter().map(|p| p.name).collect();
+                let reference = file
+                    .load(Some(&names))
+                    .map_err(|e| anyhow!("{e}"))?
+                    .with_location(args.reference.clone());
+                let bar = Bar::new(&args.run, names.len());
+                let r = engine
+                    .clone()
+                    .with_progress(bar.clone())
+                    .compare_to(&reference, &current);
+                bar.finish();
+                r.map_err(|e| anyhow!("{e}"))
+            }
+            None => {
+                let (reference, current) = rayon::join(
+                    || open(&args.reference, "reference"),
+                    || open(&args.current, "current"),
+                );
+                let (reference, current) = (reference?, current?);
+                let bar = Bar::new(&args.run, reference.schema().fields().len());
+                let r = engine
+                    .clone()
+                    .with_progress(bar.clone())
+                    .compare(&reference, &current);
+                bar.finish();
+                r.map_err(|e| anyhow!("{e}"))
+            }
         }
-    }
-    let largest = reference
-        .schema
-        .fields()
-        .iter()
-        .map(|f| reference.column_size(f.name()) + current.column_size(f.name()))
-        .max()
-        .unwrap_or(0);
-    let in_flight = pipeline::columns_in_flight(threads, max_memory, largest);
-
-    let show_bar = !args.quiet && !args.no_progress && std::io::stderr().is_terminal();
-    let bar = Bar(
-        show_bar.then(|| {
-            let b = indicatif::ProgressBar::new(reference.schema.fields().len() as u64);
-            b.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} columns {pos}/{len} [{bar:30}] {msg} ({elapsed})",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            b
-        }),
-        Default::default(),
-    );
-    let report =
-        pool.install(|| pipeline::run(&reference, &current, &run.config, in_flight, &bar))?;
-    if let Some(b) = &bar.0 {
-        b.finish_and_clear();
-    }
+    })?;
+    notes(&report.notes, args.run.quiet);
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -168,18 +239,14 @@ fn compare(args: CompareArgs) -> Result<u8> {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let render_as = |f: Format| -> Result<String> {
-        Ok(match f {
+    let render_as = |f: Format| -> String {
+        match f {
             Format::Text => render::text::render(&report, color),
-            Format::Json => {
-                let mut s = serde_json::to_string_pretty(&report)?;
-                s.push('\n');
-                s
-            }
+            Format::Json => render::json::render(&report),
             Format::Html => render::html::render(&report),
             Format::Markdown => render::markdown::render(&report),
             Format::Junit => render::junit::render(&report),
-        })
+        }
     };
     for (p, f, what) in [
         (&args.json, Format::Json, "the JSON report"),
@@ -188,30 +255,63 @@ fn compare(args: CompareArgs) -> Result<u8> {
         (&args.junit, Format::Junit, "the JUnit report"),
     ] {
         if let Some(p) = p {
-            if !(args.quiet && p.as_os_str() == "-") {
-                output::write(Some(p), &render_as(f)?, what)?;
+            if !(args.run.quiet && p.as_os_str() == "-") {
+                output::write(Some(p), &render_as(f), what)?;
             }
         }
     }
-    if !args.quiet || args.output.is_some() {
+    if !args.run.quiet || args.output.is_some() {
         output::write(
             args.output.as_deref(),
-            &render_as(args.format)?,
+            &render_as(args.format),
             "the report",
         )?;
     }
-    Ok(exit_code(&report, run.fail_on))
+    Ok(report.exit_code(run.fail_on))
 }
 
-fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
-    let alert = match fail_on {
-        FailOn::Dataset => report.summary.dataset_drift,
-        FailOn::Column => report.summary.drifted_columns > 0,
-        FailOn::Warn => report
-            .columns
-            .iter()
-            .any(|c| matches!(c.status, ColumnStatus::Drift | ColumnStatus::Warn)),
-        FailOn::Never => false,
+fn fit(args: FitArgs) -> Result<u8> {
+    let run = settings::resolve(&args.settings, None)?;
+    let inputs: Vec<PathBuf> = {
+        let s = open(&args.reference, "reference")?;
+        let v = s.files().map(Path::to_path_buf).collect();
+        v
     };
-    u8::from(alert)
+    not_an_input(
+        &args.output,
+        &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>(),
+    )?;
+    output::check_writable(&args.output, "the profile")?;
+    let (engine, pool) = engine(run.config, &args.run)?;
+    let reference = pool.install(|| -> Result<Reference> {
+        let source = open(&args.reference, "reference")?;
+        let bar = Bar::new(&args.run, source.schema().fields().len());
+        let r = engine.with_progress(bar.clone()).fit(&source);
+        bar.finish();
+        r.map_err(|e| anyhow!("{e}"))
+    })?;
+    notes(reference.notes(), args.run.quiet);
+    reference.save(&args.output).map_err(|e| anyhow!("{e}"))?;
+    Ok(0)
+}
+
+fn merge(inputs: &[PathBuf], out: &Path) -> Result<u8> {
+    not_an_input(
+        out,
+        &inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>(),
+    )?;
+    output::check_writable(out, "the merged profile")?;
+    let mut merged: Option<Reference> = None;
+    for p in inputs {
+        let r = Reference::load(p).map_err(|e| anyhow!("{e}"))?;
+        merged = Some(match merged {
+            None => r,
+            Some(m) => m
+                .merge(&r)
+                .with_context(|| format!("merging {}", p.display()))?,
+        });
+    }
+    let merged = merged.ok_or_else(|| anyhow!("nothing to merge"))?;
+    merged.save(out).map_err(|e| anyhow!("{e}"))?;
+    Ok(0)
 }

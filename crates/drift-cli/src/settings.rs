@@ -1,9 +1,10 @@
 //! Flags + config file → the run configuration. The file is read first,
 //! flags override it.
 
-use crate::cli::{CompareArgs, FailOn};
+use crate::cli::SettingsArgs;
 use anyhow::{anyhow, bail, Context, Result};
 use drift_core::config::{ColumnConfig, TestSettings};
+use drift_core::FailOn;
 use drift_core::{ColumnKind, Config, Correction, Decision, TestKind};
 use serde::Deserialize;
 use std::path::Path;
@@ -28,12 +29,14 @@ fn read_file(path: &Path) -> Result<(Config, Option<FailOn>)> {
         )
     })?;
     let fail_on = match table.get("fail_on") {
-        Some(v) => Some(FailOn::deserialize(v.clone()).map_err(|_| {
-            anyhow!(
-                "config file {}: fail_on must be one of dataset, column, warn, never (got {v})",
-                path.display()
-            )
-        })?),
+        Some(v) => Some(
+            FailOn::deserialize(v.clone()).map_err(|_: toml::de::Error| {
+                anyhow!(
+                    "config file {}: fail_on must be one of dataset, column, warn, never (got {v})",
+                    path.display()
+                )
+            })?,
+        ),
         None => None,
     };
     let config: Config = toml::from_str(&strip_cli_keys(&text)).map_err(|e| {
@@ -123,8 +126,9 @@ fn settings_mut<'a>(
     }
 }
 
-/// Builds the run configuration from the config file (if any) and flags.
-pub fn resolve(args: &CompareArgs) -> Result<RunSettings> {
+/// Builds the run configuration from the config file (if any) and flags;
+/// `fail_on` is the flag's policy, if given.
+pub fn resolve(args: &SettingsArgs, fail_on: Option<FailOn>) -> Result<RunSettings> {
     let (mut cfg, file_fail_on) = match &args.config {
         Some(p) => read_file(p)?,
         None => (Config::default(), None),
@@ -181,9 +185,9 @@ pub fn resolve(args: &CompareArgs) -> Result<RunSettings> {
     }
     if let Some(m) = &args.psi_binning {
         cfg.psi_binning = if m == "evidently" {
-            drift_core::stats::psi::PsiBinning::Evidently
+            drift_core::PsiBinning::Evidently
         } else {
-            drift_core::stats::psi::PsiBinning::Quantile
+            drift_core::PsiBinning::Quantile
         };
     }
     if let Some(d) = &args.decision {
@@ -206,7 +210,7 @@ pub fn resolve(args: &CompareArgs) -> Result<RunSettings> {
     cfg.validate().map_err(|e| anyhow!("{e}"))?;
     Ok(RunSettings {
         config: cfg,
-        fail_on: args.fail_on.or(file_fail_on).unwrap_or(FailOn::Dataset),
+        fail_on: fail_on.or(file_fail_on).unwrap_or(FailOn::Dataset),
     })
 }
 

@@ -2,8 +2,9 @@
 //! columns, category counts for categorical ones, with missing values counted.
 
 use crate::config::ColumnKind;
+use crate::counts::Counts;
 use crate::error::{Error, Result};
-use crate::kernels::extract::{extract_f64, Counts};
+use crate::kernels::extract::extract_f64;
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
 use arrow_array::{Array, ArrayRef, ArrowPrimitiveType, PrimitiveArray};
@@ -172,6 +173,14 @@ pub struct CategoryCounts {
 }
 
 impl CategoryCounts {
+    /// Bytes held (an estimate: the labels, their map entries and the
+    /// pending key counts).
+    pub fn size(&self) -> usize {
+        let labels: usize = self.counts.keys().map(|k| k.capacity()).sum();
+        let entries = self.counts.capacity() * (std::mem::size_of::<(String, u64)>() + 1);
+        let pending = self.pending.as_ref().map_or(0, |(_, v)| v.capacity() * 8);
+        labels + entries + pending
+    }
     /// Distinct categories so far.
     pub fn distinct(&mut self) -> usize {
         self.flush_pending();

@@ -3,9 +3,29 @@
 //! design.md.
 
 use crate::error::{Error, Result};
-use crate::stats::psi::PsiBinning;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// Binning mode.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum PsiBinning {
+    /// Reference-quantile bins.
+    #[default]
+    Quantile,
+    /// Evidently 0.7's own binning and zero fill.
+    Evidently,
+}
 
 /// A statistical test.
 #[derive(
@@ -253,15 +273,31 @@ impl Default for Config {
     }
 }
 
-/// Settings resolved for one column.
-#[derive(Debug, Clone)]
+/// Settings resolved for one column: everything the statistics and the
+/// decision of that column need, so that neither reads the [`Config`]
+/// again.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedColumn {
-    /// Tests to run.
+    /// Tests to run (sorted, each once, only those that apply to the kind).
     pub tests: Vec<TestKind>,
     /// Decision rule.
     pub decision: Decision,
-    /// PSI bins.
+    /// PSI bins (numeric, quantile mode).
     pub psi_bins: usize,
+    /// PSI binning mode.
+    pub psi_binning: PsiBinning,
+    /// Bins of the report's numeric histograms.
+    pub plot_bins: usize,
+    /// Categories listed per side in the report.
+    pub top_categories: usize,
+    /// Categorical columns with more distinct values are skipped.
+    pub max_categories: usize,
+    /// Missing-share signal threshold.
+    pub missing_share_threshold: f64,
+    /// Unseen-categories signal threshold.
+    pub unseen_share_threshold: f64,
+    /// `auto` decision: p-value tests up to this many valid reference values.
+    pub auto_max_pvalue_rows: u64,
     settings: [TestSettings; 4],
 }
 
@@ -421,6 +457,13 @@ impl Config {
             tests,
             decision: c.and_then(|c| c.decision).unwrap_or(self.decision),
             psi_bins: c.and_then(|c| c.psi_bins).unwrap_or(self.psi_bins),
+            psi_binning: self.psi_binning,
+            plot_bins: self.plot_bins,
+            top_categories: self.top_categories,
+            max_categories: self.max_categories,
+            missing_share_threshold: self.missing_share_threshold,
+            unseen_share_threshold: self.unseen_share_threshold,
+            auto_max_pvalue_rows: self.auto_max_pvalue_rows,
             settings: [
                 pick(self.ks, c.and_then(|c| c.ks)),
                 pick(self.wasserstein, c.and_then(|c| c.wasserstein)),

@@ -200,5 +200,69 @@ pub fn finalize(
         settings: Settings {
             config: config.clone(),
         },
+        notes: Vec::new(),
+    }
+}
+
+/// What makes a run alert (exit status 1): the same rule for every front
+/// end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    /// The dataset drifted (the share of drifted columns reached the
+    /// dataset rule). The default.
+    #[default]
+    Dataset,
+    /// Any column drifted.
+    Column,
+    /// Any column drifted or warned.
+    Warn,
+    /// Never alert (exit 0 unless there is an error).
+    Never,
+}
+
+impl std::str::FromStr for FailOn {
+    type Err = crate::error::Error;
+    fn from_str(s: &str) -> crate::error::Result<FailOn> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "dataset" => Ok(FailOn::Dataset),
+            "column" => Ok(FailOn::Column),
+            "warn" => Ok(FailOn::Warn),
+            "never" => Ok(FailOn::Never),
+            o => Err(crate::error::Error::InvalidConfig(format!(
+                "fail_on must be one of dataset, column, warn, never (got {o})"
+            ))),
+        }
+    }
+}
+
+impl Report {
+    /// Whether the report alerts under `fail_on`.
+    pub fn alert(&self, fail_on: FailOn) -> bool {
+        match fail_on {
+            FailOn::Dataset => self.summary.dataset_drift,
+            FailOn::Column => self.summary.drifted_columns > 0,
+            FailOn::Warn => self
+                .columns
+                .iter()
+                .any(|c| matches!(c.status, ColumnStatus::Drift | ColumnStatus::Warn)),
+            FailOn::Never => false,
+        }
+    }
+
+    /// The exit status of a completed run: 1 when it alerts under
+    /// `fail_on`, else 0 (an error, reported elsewhere, is 2).
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use arrow_array::{Float64Array, RecordBatch, ArrayRef};
+    /// use drift_core::{compare, Config, FailOn};
+    /// # let b = |s: f64| RecordBatch::try_from_iter([("x", Arc::new(Float64Array::from_iter_values((0..300).map(|i| i as f64 + s))) as ArrayRef)]).unwrap();
+    /// let report = compare(&[b(0.0)], &[b(100.0)], &Config::default())?;
+    /// assert_eq!((report.exit_code(FailOn::Dataset), report.exit_code(FailOn::Never)), (1, 0));
+    /// # Ok::<(), drift_core::Error>(())
+    /// ```
+    pub fn exit_code(&self, fail_on: FailOn) -> u8 {
+        u8::from(self.alert(fail_on))
     }
 }

@@ -26,6 +26,18 @@ pub enum Error {
     /// A column named in the configuration does not exist.
     #[error("unknown column '{0}'")]
     UnknownColumn(String),
+    /// A source could not be read (the message names the file and cause).
+    #[error("{0}")]
+    Source(String),
+    /// Input data that cannot be used as given.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// A reference profile file that cannot be loaded.
+    #[error("{0}")]
+    Profile(String),
+    /// A bug: an invariant of drift itself does not hold.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// `Result` with [`Error`].

@@ -4,16 +4,22 @@
 //! distribution of each column of the current data moved away from the
 //! reference?
 //!
-//! * Statistics (definitions in design.md, values pinned to scipy/numpy):
+//! * Sources ([`source`]): record batches in memory, streams of batches,
+//!   and Parquet datasets (file, directory, glob; feature `parquet`).
+//! * The [`Engine`] compares two sources column by column with a bounded
+//!   number of columns in flight and a memory budget; [`Engine::fit`]
+//!   makes a [`Reference`] that compares any number of windows without
+//!   re-reading or re-sorting the reference, and that can be saved as a
+//!   profile file and loaded again.
+//! * Statistics (definitions in the README, values pinned to scipy/numpy):
 //!   two-sample Kolmogorov–Smirnov ([`stats::ks`]), Wasserstein-1
 //!   ([`stats::wasserstein`]), population stability index ([`stats::psi`])
 //!   and chi-square homogeneity ([`stats::chi2`]).
 //! * Missing values: nulls and NaN are excluded from every test and counted;
 //!   ±inf are excluded and counted separately.
-//! * Fit once, compare many: [`Reference::fit`] then [`Reference::compare`];
-//!   [`compare`] does both for one pair.
-//! * Output: a [`report::Report`], serialisable to the versioned JSON
-//!   contract; no NaN or infinity is ever serialised.
+//! * Output: a [`Report`], serialisable to the versioned JSON contract (no
+//!   NaN or infinity is ever serialised), with the exit-code rule
+//!   ([`Report::exit_code`], [`FailOn`]) every front end shares.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -29,20 +35,37 @@
 //! ```
 #![warn(missing_docs)]
 
+// Stages, lowest first: counts, kernels, config, stats → report model →
+// plan → accumulate → fit → compare (+ plot) → decide → reference →
+// engine (sources) → profile store.
+mod accumulate;
 pub mod column;
+mod compare;
 pub mod config;
+mod counts;
 pub mod decide;
+mod engine;
 pub mod error;
+mod fit;
 pub mod kernels;
-pub mod profile;
-pub mod render;
+mod plan;
+mod plot;
+mod reference;
 pub mod report;
+pub mod source;
 pub mod stats;
+#[cfg(feature = "parquet")]
+pub mod store;
 
-pub use config::{ColumnKind, Config, Correction, Decision, TestKind, TestSettings};
+pub use accumulate::{Side, SideAccumulator, SortedValues};
+pub use config::{ColumnKind, Config, Correction, Decision, PsiBinning, TestKind, TestSettings};
+pub use counts::Counts;
+pub use decide::FailOn;
+pub use engine::{Engine, Progress, DEFAULT_MAX_MEMORY};
 pub use error::{Error, Result};
-pub use profile::{
-    compare, compare_column, compare_sides, plan_columns, ColumnPlan, ColumnProfile, CurrentSide,
-    Reference, SideAccumulator, SortedValues,
-};
+pub use fit::ColumnProfile;
+pub use plan::{plan_columns, ColumnPlan};
+pub use reference::{compare, Reference};
 pub use report::Report;
+#[cfg(feature = "parquet")]
+pub use store::PROFILE_VERSION;

@@ -5,10 +5,10 @@
 //! they are `null` with a status or reason. Column order is input order;
 //! maps are sorted.
 
+use crate::config::PsiBinning;
 use crate::config::{ColumnKind, Config, TestKind};
-use crate::kernels::extract::Counts;
+use crate::counts::Counts;
 use crate::stats::ks::KsMethod;
-use crate::stats::psi::PsiBinning;
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON report schema (`schema/report.schema.json`).
@@ -31,6 +31,10 @@ pub struct Report {
     pub schema: SchemaFindings,
     /// Settings used, including the decision rules in words.
     pub settings: Settings,
+    /// Things the run wants the reader to know (e.g. a column that needed
+    /// more memory than the budget). Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Producing tool.

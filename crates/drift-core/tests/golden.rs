@@ -5,7 +5,7 @@
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use drift_core::config::Config;
 use drift_core::report::{ColumnReport, Report};
-use drift_core::stats::psi::PsiBinning;
+use drift_core::PsiBinning;
 use drift_core::{compare, Reference, TestKind};
 use serde_json::Value;
 use std::sync::Arc;

@@ -112,7 +112,8 @@ proptest! {
     #[test]
     fn accumulator_merge_equals_one_pass(v in proptest::collection::vec(value(), 0..300), cuts in proptest::collection::vec(0usize..300, 0..4)) {
         use arrow_array::Array;
-        use drift_core::{ColumnKind, SideAccumulator};
+        use drift_core::{ColumnPlan, SideAccumulator};
+        use arrow_schema::DataType;
         let cfg = Config::default();
         let num = Float64Array::from(v.clone());
         let cat = StringArray::from(
@@ -124,24 +125,23 @@ proptest! {
         bounds.push(0);
         bounds.push(v.len());
         bounds.sort_unstable();
-        for (kind, arr) in [
-            (Some(ColumnKind::Numeric), &num as &dyn Array),
-            (Some(ColumnKind::Categorical), &cat as &dyn Array),
-            (None, &num as &dyn Array),
+        // numeric, categorical, and a skipped column (a binary type)
+        for (dtype, arr) in [
+            (DataType::Float64, &num as &dyn Array),
+            (DataType::Utf8, &cat as &dyn Array),
+            (DataType::Binary, &num as &dyn Array),
         ] {
-            let fresh = || match kind {
-                Some(k) => SideAccumulator::new(k, v.len()),
-                None => SideAccumulator::Failed("skipped".into(), Default::default()),
-            };
+            let plan = ColumnPlan::for_reference("x", &dtype, &cfg);
+            let fresh = || SideAccumulator::new(&plan, v.len());
             let mut whole = fresh();
-            whole.update("x", arr, &cfg);
+            whole.update(arr);
             let mut merged = fresh();
             for w in bounds.windows(2) {
                 let mut part = fresh();
-                part.update("x", arr.slice(w[0], w[1] - w[0]).as_ref(), &cfg);
+                part.update(arr.slice(w[0], w[1] - w[0]).as_ref());
                 merged.merge(part);
             }
-            prop_assert_eq!(format!("{:?}", whole.finish()), format!("{:?}", merged.finish()), "{:?}", kind);
+            prop_assert_eq!(format!("{:?}", whole.finish()), format!("{:?}", merged.finish()), "{:?}", dtype);
         }
     }
 

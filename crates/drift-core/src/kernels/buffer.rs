@@ -4,11 +4,11 @@
 //! is written once, front to back, right after it is allocated. Every page
 //! of a fresh allocation costs a page fault and a zeroing on first touch;
 //! measured here, extracting 10M `f64` into a fresh buffer took 54 ms
-//! against 14 ms into a warm one. A process that compares many columns one
-//! after another (the CLI) can instead keep a few column buffers for reuse
-//! with [`set_pool_limit`]. The pool is off (limit 0) unless enabled, so a
-//! library user never finds memory retained behind its back; pooled buffers
-//! are handed out by [`take_f64`] and given back by [`recycle_f64`].
+//! against 14 ms into a warm one. A run that
+//! compares many columns one after another keeps a few column buffers for
+//! reuse in a [`BufferPool`] that belongs to the run: the engine makes one
+//! per run, sized to the columns in flight, and it is freed when the run
+//! ends, so no memory outlives the run behind the caller's back.
 //!
 //! Transparent huge pages (`madvise(MADV_HUGEPAGE)`) were tried and dropped:
 //! they cut the faults 512-fold in a warm process, but the first huge pages
@@ -21,67 +21,84 @@ use std::sync::Mutex;
 /// Buffers smaller than this are not pooled.
 const POOL_MIN_BYTES: usize = 4 << 20;
 
-/// Released column buffers kept for reuse, and how many may be kept.
-static POOL: Mutex<(usize, Vec<Vec<f64>>)> = Mutex::new((0, Vec::new()));
-
-/// Lets up to `buffers` released large `f64` buffers be kept for reuse (0,
-/// the default, disables the pool and frees what it holds). A process that
-/// keeps `k` columns in flight needs `2·k` (one per side).
-pub fn set_pool_limit(buffers: usize) {
-    if let Ok(mut p) = POOL.lock() {
-        p.0 = buffers;
-        p.1.truncate(buffers);
-    }
+/// Released large `f64` buffers of one run, kept for reuse.
+#[derive(Debug, Default)]
+pub(crate) struct BufferPool {
+    limit: usize,
+    kept: Mutex<Vec<Vec<f64>>>,
 }
 
-/// An empty buffer for at least `capacity` values: a pooled one when one is
-/// large enough (and not more than twice too large), else a new one.
-pub fn take_f64(capacity: usize) -> Vec<f64> {
-    if capacity.saturating_mul(8) >= POOL_MIN_BYTES {
-        if let Ok(mut p) = POOL.lock() {
-            let fits = |v: &Vec<f64>| v.capacity() >= capacity && v.capacity() / 2 <= capacity;
-            if let Some(i) = p.1.iter().position(fits) {
-                let mut v = p.1.swap_remove(i);
-                v.clear();
-                return v;
+impl BufferPool {
+    /// A pool keeping up to `buffers` released buffers (0: none; a run
+    /// keeping `k` columns in flight needs `2·k`, one per side).
+    pub(crate) fn new(buffers: usize) -> BufferPool {
+        BufferPool {
+            limit: buffers,
+            kept: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// An empty buffer for at least `capacity` values: a pooled one when
+    /// one is large enough (and not more than twice too large), else a new
+    /// one.
+    pub(crate) fn take(&self, capacity: usize) -> Vec<f64> {
+        if self.limit > 0 && capacity.saturating_mul(8) >= POOL_MIN_BYTES {
+            if let Ok(mut p) = self.kept.lock() {
+                let fits = |v: &Vec<f64>| v.capacity() >= capacity && v.capacity() / 2 <= capacity;
+                if let Some(i) = p.iter().position(fits) {
+                    let mut v = p.swap_remove(i);
+                    v.clear();
+                    return v;
+                }
+            }
+        }
+        Vec::with_capacity(capacity)
+    }
+
+    /// Gives a buffer back: kept when the pool has room and the buffer is
+    /// large, freed otherwise.
+    pub(crate) fn recycle(&self, v: Vec<f64>) {
+        if v.capacity().saturating_mul(8) < POOL_MIN_BYTES {
+            return;
+        }
+        if let Ok(mut p) = self.kept.lock() {
+            if p.len() < self.limit {
+                p.push(v);
             }
         }
     }
-    Vec::with_capacity(capacity)
-}
 
-/// Gives a buffer back: kept for [`take_f64`] when the pool has room and the
-/// buffer is large, freed otherwise.
-pub fn recycle_f64(v: Vec<f64>) {
-    if v.capacity().saturating_mul(8) < POOL_MIN_BYTES {
-        return;
-    }
-    if let Ok(mut p) = POOL.lock() {
-        if p.1.len() < p.0 {
-            p.1.push(v);
-        }
+    /// Bytes held by the kept buffers.
+    #[cfg(test)]
+    pub(crate) fn size(&self) -> usize {
+        self.kept
+            .lock()
+            .map_or(0, |p| p.iter().map(|v| v.capacity() * 8).sum())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::BufferPool;
+
     #[test]
     fn pool_reuses_only_when_enabled() {
         let n = 1 << 20; // 8 MiB
-        super::set_pool_limit(1);
-        let mut v = super::take_f64(n);
+        let pool = BufferPool::new(1);
+        let mut v = pool.take(n);
         v.push(1.0);
         let p = v.as_ptr();
-        super::recycle_f64(v);
-        let w = super::take_f64(n - 10);
+        pool.recycle(v);
+        let w = pool.take(n - 10);
         assert_eq!(w.as_ptr(), p, "the pooled buffer comes back");
         assert!(w.is_empty());
-        super::recycle_f64(w);
-        let small = super::take_f64(n / 4);
+        pool.recycle(w);
+        let small = pool.take(n / 4);
         assert_ne!(small.as_ptr(), p, "not when far too large");
-        super::set_pool_limit(0);
-        let w = super::take_f64(n);
-        super::recycle_f64(w);
-        assert!(super::POOL.lock().unwrap().1.is_empty());
+        assert_eq!(pool.size(), n * 8);
+        let off = BufferPool::new(0);
+        let w = off.take(n);
+        off.recycle(w);
+        assert_eq!(off.size(), 0);
     }
 }

@@ -6,34 +6,8 @@
 //! Negative zero is normalised to +0 so that it ties with +0 everywhere.
 
 use super::{multiversion, LANES};
+use crate::counts::Counts;
 use arrow_buffer::NullBuffer;
-
-/// Per-side missing-value counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Counts {
-    /// Rows seen.
-    pub count: u64,
-    /// Null rows.
-    pub nulls: u64,
-    /// NaN values.
-    pub nan: u64,
-    /// ±inf values.
-    pub infinite: u64,
-}
-
-impl Counts {
-    /// Rows that hold a finite value: `count − nulls − nan − infinite`.
-    pub fn valid(&self) -> u64 {
-        self.count - self.nulls - self.nan - self.infinite
-    }
-    /// Adds another partition's counts (mergeable state).
-    pub fn merge(&mut self, o: &Counts) {
-        self.count += o.count;
-        self.nulls += o.nulls;
-        self.nan += o.nan;
-        self.infinite += o.infinite;
-    }
-}
 
 /// Counts `x` as NaN or infinite, or appends it (−0 normalised) to `out`.
 #[inline(always)]

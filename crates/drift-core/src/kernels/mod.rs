@@ -11,7 +11,7 @@
 //! lets LLVM use 256-bit registers. Setting `DRIFT_SIMD=scalar` in the
 //! environment forces the portable build.
 
-pub mod buffer;
+pub(crate) mod buffer;
 pub(crate) mod dd;
 pub mod ecdf;
 pub mod extract;

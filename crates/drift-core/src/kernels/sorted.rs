@@ -26,7 +26,6 @@
 //! values; [`SortedSample::groups`] merges values that compare equal (as
 //! the tests do: `-0.0 == 0.0`).
 
-use super::buffer;
 use super::sort::{count_keys, from_key, sort_f64};
 
 /// Most distinct values a column may have to be held as runs.
@@ -177,7 +176,7 @@ impl Sorted {
     /// Sorts finite `values`, choosing the representation: runs when the
     /// sample has at least [`RUNS_MIN`] values and at most
     /// `min(RUNS_MAX, len / 4)` distinct ones (found by one bounded hash
-    /// pass; the buffer is then returned to the pool), else the values
+    /// pass; the value buffer is then freed), else the values
     /// radix-sorted in place. The choice depends only on the values, never
     /// on the thread count.
     ///
@@ -187,15 +186,68 @@ impl Sorted {
     /// assert!(matches!(s, Sorted::Runs(_)));
     /// assert_eq!((s.len(), s.count_le(2.0), s.at(99_999)), (100_000, 42_858, 6.0));
     /// ```
-    pub fn of(mut values: Vec<f64>) -> Sorted {
+    pub fn of(values: Vec<f64>) -> Sorted {
+        Self::of_recycling(values, &mut drop)
+    }
+
+    /// As [`Sorted::of`], the value buffer handed to `recycle` when the
+    /// runs replace it.
+    pub(crate) fn of_recycling(mut values: Vec<f64>, recycle: &mut dyn FnMut(Vec<f64>)) -> Sorted {
         if values.len() >= RUNS_MIN {
             if let Some(r) = count_runs(&values, RUNS_MAX.min(values.len() / 4)) {
-                buffer::recycle_f64(values);
+                recycle(values);
                 return Sorted::Runs(r);
             }
         }
         sort_f64(&mut values);
         Sorted::Values(values)
+    }
+
+    /// Sorted values from an untrusted store: checked to be finite and
+    /// ascending in total order (no −0.0 after 0.0).
+    pub(crate) fn values_checked(values: Vec<f64>) -> Result<Sorted, String> {
+        if let Some(x) = values.iter().find(|x| !x.is_finite()) {
+            return Err(format!("a stored value is not finite ({x})"));
+        }
+        if values.windows(2).any(|w| w[0].total_cmp(&w[1]).is_gt()) {
+            return Err("the stored values are not sorted".into());
+        }
+        Ok(Sorted::Values(values))
+    }
+
+    /// Runs from an untrusted store: `values` finite and strictly ascending
+    /// in total order, `counts` positive, their sum within `u64`.
+    pub(crate) fn runs_checked(values: Vec<f64>, counts: &[u64]) -> Result<Sorted, String> {
+        if values.len() != counts.len() {
+            return Err("stored runs have as many counts as values".into());
+        }
+        if let Some(x) = values.iter().find(|x| !x.is_finite()) {
+            return Err(format!("a stored value is not finite ({x})"));
+        }
+        if values.windows(2).any(|w| !w[0].total_cmp(&w[1]).is_lt()) {
+            return Err("the stored runs are not strictly ascending".into());
+        }
+        let mut ends = Vec::with_capacity(counts.len());
+        let mut total = 0u64;
+        for &c in counts {
+            if c == 0 {
+                return Err("a stored run has count 0".into());
+            }
+            total = total
+                .checked_add(c)
+                .filter(|&t| t <= usize::MAX as u64)
+                .ok_or("the stored run counts overflow")?;
+            ends.push(total);
+        }
+        Ok(Sorted::Runs(Runs { values, ends }))
+    }
+
+    /// Bytes held.
+    pub fn size(&self) -> usize {
+        match self {
+            Sorted::Values(v) => v.capacity() * 8,
+            Sorted::Runs(r) => (r.values.capacity() + r.ends.capacity()) * 8,
+        }
     }
 
     /// Always the sorted values (tests and benches: the other path).

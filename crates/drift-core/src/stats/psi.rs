@@ -15,27 +15,6 @@
 use super::quantile::quantile_sorted;
 use crate::kernels::sorted::SortedSample;
 
-/// Binning mode.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum PsiBinning {
-    /// Reference-quantile bins.
-    #[default]
-    Quantile,
-    /// Evidently 0.7's own binning and zero fill.
-    Evidently,
-}
-
 /// How zero shares are replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ZeroFill {

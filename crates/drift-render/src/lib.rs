@@ -1,17 +1,37 @@
-//! Renderers: pure functions from a [`Report`](crate::report::Report) to
-//! text. JSON is `serde_json` of the report itself.
+//! # drift-render
+//!
+//! Renderers of a drift [`Report`]: pure functions from the report model to
+//! text — the terminal summary ([`text`]), Markdown ([`markdown`]), a
+//! self-contained HTML page ([`html`]), JUnit XML ([`junit`]) and the JSON
+//! contract ([`json`]). They depend on the report model only: no engine,
+//! no I/O.
+#![warn(missing_docs)]
 
 pub mod html;
 pub mod junit;
 pub mod markdown;
 pub mod text;
 
-use crate::report::{ColumnReport, ColumnStatus, RunStatus, TestResult};
+/// The JSON contract: the report serialised, pretty-printed, one trailing
+/// newline (no NaN or infinity can appear: the model holds none).
+pub mod json {
+    use drift_core::report::Report;
+
+    /// Renders the report as JSON.
+    pub fn render(report: &Report) -> String {
+        let mut s = serde_json::to_string_pretty(report)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
+    }
+}
+
+use drift_core::report::{ColumnReport, ColumnStatus, RunStatus, TestResult};
 
 /// Escapes text for HTML and XML (content and attribute values).
 ///
 /// ```
-/// assert_eq!(drift_core::render::escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+/// assert_eq!(drift_render::escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
 /// ```
 pub fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
@@ -48,17 +68,19 @@ pub fn headline_test(c: &ColumnReport) -> Option<&TestResult> {
 /// The number a test is judged on (p-value, normalised W1, PSI).
 pub fn score(t: &TestResult) -> Option<f64> {
     match t.test {
-        crate::TestKind::Ks | crate::TestKind::Chi2 => t.p_value_adjusted.or(t.p_value),
-        crate::TestKind::Wasserstein => t.normalized.or(t.statistic),
-        crate::TestKind::Psi => t.statistic,
+        drift_core::TestKind::Ks | drift_core::TestKind::Chi2 => t.p_value_adjusted.or(t.p_value),
+        drift_core::TestKind::Wasserstein => t.normalized.or(t.statistic),
+        drift_core::TestKind::Psi => t.statistic,
     }
 }
 
 /// How a test's threshold reads ("p < 0.05", "≥ 0.1").
 pub fn threshold_text(t: &TestResult) -> String {
     match t.test {
-        crate::TestKind::Ks | crate::TestKind::Chi2 => format!("p < {}", num(t.threshold)),
-        crate::TestKind::Wasserstein if t.normalized.is_none() => "W1 > 0".into(),
+        drift_core::TestKind::Ks | drift_core::TestKind::Chi2 => {
+            format!("p < {}", num(t.threshold))
+        }
+        drift_core::TestKind::Wasserstein if t.normalized.is_none() => "W1 > 0".into(),
         _ => format!(">= {}", num(t.threshold)),
     }
 }
@@ -93,7 +115,7 @@ pub fn status_word(s: ColumnStatus) -> &'static str {
 }
 
 /// One-line verdict.
-pub fn verdict(r: &crate::report::Report) -> String {
+pub fn verdict(r: &drift_core::report::Report) -> String {
     let s = &r.summary;
     let head = match s.status {
         RunStatus::DatasetDrift => "DATASET DRIFT",

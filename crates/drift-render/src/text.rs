@@ -1,7 +1,7 @@
 //! The terminal summary: a table of columns, drifted first, and a verdict.
 
 use super::*;
-use crate::report::Report;
+use drift_core::report::Report;
 
 fn paint(s: &str, code: &str, color: bool) -> String {
     if color {

@@ -1,7 +1,7 @@
 //! A compact Markdown summary for pull-request comments and CI job summaries.
 
 use super::*;
-use crate::report::Report;
+use drift_core::report::Report;
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|")

@@ -4,7 +4,7 @@
 //! user-supplied string (column names, categories, paths) is escaped.
 
 use super::*;
-use crate::report::{Plot, Report};
+use drift_core::report::{Plot, Report};
 use std::fmt::Write;
 
 const CSS: &str = r#"
@@ -310,7 +310,7 @@ pub fn render(r: &Report) -> String {
                 let ks = c
                     .tests
                     .iter()
-                    .find(|t| t.test == crate::TestKind::Ks)
+                    .find(|t| t.test == drift_core::TestKind::Ks)
                     .and_then(|t| Some((t.location?, t.statistic?)));
                 let _ = write!(o, "<div class=\"charts\"><div class=\"chart\"><div class=\"small\">histogram (share per bin)</div>{}{}</div><div class=\"chart\"><div class=\"small\">ECDF{}</div>{}{}</div></div>", histogram_svg(edges, reference, current), legend(), if ks.is_some() { " with the KS distance" } else { "" }, ecdf_svg(ecdf_x, ecdf_reference, ecdf_current, ks), legend());
             }
@@ -362,7 +362,7 @@ pub fn render(r: &Report) -> String {
             }
             o.push_str("</tbody></table></div>");
         }
-        let side = |x: &crate::report::SideStats| {
+        let side = |x: &drift_core::report::SideStats| {
             format!(
                 "{} rows · {} null · {} NaN · {} inf · missing {:.2}%{}",
                 x.count,

@@ -2,7 +2,7 @@
 //! columns are skipped.
 
 use super::*;
-use crate::report::Report;
+use drift_core::report::Report;
 
 /// Renders JUnit XML.
 pub fn render(r: &Report) -> String {

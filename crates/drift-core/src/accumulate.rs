@@ -1,0 +1,232 @@
+//! Accumulate: one side of one column while its batches stream in —
+//! finite values or category counts, with missing values counted — as a
+//! mergeable state (update / merge / finish), then sorted into a [`Side`].
+
+use crate::column::{extract_numeric, CategoryCounts};
+use crate::config::ColumnKind;
+use crate::counts::Counts;
+use crate::kernels::moments::Moments;
+use crate::kernels::sorted::{Sorted, SortedSample};
+use crate::plan::ColumnPlan;
+use arrow_array::Array;
+
+/// Sorted finite values — as values, or as runs of (value, count) when
+/// there are few distinct ones (see [`crate::kernels::sorted`]) — with the
+/// summaries derived from them, computed in [`SideAccumulator::finish`] so
+/// that both sides of a column get them in parallel.
+#[derive(Debug, Default)]
+pub struct SortedValues {
+    pub(crate) sorted: Sorted,
+    pub(crate) moments: Moments,
+    pub(crate) distinct: u64,
+}
+
+impl SortedValues {
+    /// Sorts `values` (or counts them into runs, see [`Sorted::of`]) and
+    /// summarises them.
+    pub fn new(values: Vec<f64>) -> SortedValues {
+        Self::of_sorted(Sorted::of(values))
+    }
+
+    pub(crate) fn new_recycling(
+        values: Vec<f64>,
+        recycle: &mut dyn FnMut(Vec<f64>),
+    ) -> SortedValues {
+        Self::of_sorted(Sorted::of_recycling(values, recycle))
+    }
+
+    /// Summarises values already sorted (a loaded or merged profile):
+    /// the same moments, bit for bit, as [`SortedValues::new`] gives for
+    /// the same values.
+    pub(crate) fn of_sorted(mut sorted: Sorted) -> SortedValues {
+        let (moments, distinct) = match &mut sorted {
+            Sorted::Values(v) => {
+                if v.capacity() - v.len() > v.len() / 4 {
+                    v.shrink_to_fit();
+                }
+                Moments::of_sorted(v)
+            }
+            Sorted::Runs(r) => Moments::of_runs(r),
+        };
+        SortedValues {
+            sorted,
+            moments,
+            distinct,
+        }
+    }
+
+    /// Number of finite values.
+    pub fn len(&self) -> usize {
+        self.sorted.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
+    }
+}
+
+/// One side of one column, accumulated and ready to fit or compare.
+#[derive(Debug)]
+pub enum Side {
+    /// Sorted finite values.
+    Numeric(SortedValues, Counts),
+    /// Category counts, sorted by category.
+    Categorical(Vec<(String, u64)>, Counts),
+    /// Could not be extracted (or the column is skipped): the reason.
+    Failed(String, Counts),
+}
+
+impl Side {
+    /// Row and missing-value counts of the side.
+    pub fn counts(&self) -> Counts {
+        match self {
+            Side::Numeric(_, c) | Side::Categorical(_, c) | Side::Failed(_, c) => *c,
+        }
+    }
+}
+
+/// Mergeable state of one side of one column while its batches stream in:
+/// `update` per Arrow array, `merge` across partitions, `finish` to sort.
+/// The column's name and settings are fixed at construction. Memory: the
+/// finite values (numeric) or the category counts — never the Arrow arrays.
+#[derive(Debug)]
+pub struct SideAccumulator {
+    name: String,
+    max_categories: usize,
+    state: State,
+}
+
+#[derive(Debug)]
+enum State {
+    Numeric(Vec<f64>, Counts),
+    Categorical(CategoryCounts),
+    Failed(String, Counts),
+}
+
+impl SideAccumulator {
+    /// The accumulator of a planned column; `capacity` is the expected
+    /// number of values (a size hint). A skipped column only counts rows
+    /// and nulls.
+    pub fn new(plan: &ColumnPlan, capacity: usize) -> SideAccumulator {
+        Self::with_buffer(plan, Vec::with_capacity(capacity))
+    }
+
+    /// As [`SideAccumulator::new`], numeric values going into `buffer`
+    /// (cleared; a reused allocation).
+    pub(crate) fn with_buffer(plan: &ColumnPlan, mut buffer: Vec<f64>) -> SideAccumulator {
+        buffer.clear();
+        let state = match &plan.kind {
+            Ok(ColumnKind::Numeric) => State::Numeric(buffer, Counts::default()),
+            Ok(ColumnKind::Categorical) => State::Categorical(CategoryCounts::default()),
+            Err(reason) => State::Failed(reason.clone(), Counts::default()),
+        };
+        SideAccumulator {
+            name: plan.name.clone(),
+            max_categories: plan.resolved.max_categories,
+            state,
+        }
+    }
+
+    /// Adds one array of the column.
+    pub fn update(&mut self, array: &dyn Array) {
+        let failed = match &mut self.state {
+            State::Numeric(v, c) => match extract_numeric(&self.name, array, v) {
+                Ok(k) => {
+                    c.merge(&k);
+                    None
+                }
+                Err(e) => Some((e.to_string(), *c)),
+            },
+            State::Categorical(cc) => cc
+                .update(&self.name, array, self.max_categories)
+                .err()
+                .map(|e| (e.to_string(), cc.missing)),
+            State::Failed(_, c) => {
+                c.merge(&Counts {
+                    count: array.len() as u64,
+                    nulls: array.logical_null_count() as u64,
+                    ..Counts::default()
+                });
+                None
+            }
+        };
+        if let Some((reason, counts)) = failed {
+            if let State::Numeric(v, _) = &mut self.state {
+                v.clear();
+            }
+            self.state = State::Failed(reason, counts);
+        }
+    }
+
+    /// Merges another partition of the same side (row and missing counts
+    /// add up whatever the states; a failed partition fails the side). The
+    /// other partition's value buffer is handed to `recycle`.
+    pub fn merge(&mut self, other: SideAccumulator) {
+        self.merge_recycling(other, &mut drop);
+    }
+
+    pub(crate) fn merge_recycling(
+        &mut self,
+        other: SideAccumulator,
+        recycle: &mut dyn FnMut(Vec<f64>),
+    ) {
+        match (&mut self.state, other.state) {
+            (State::Numeric(v, c), State::Numeric(w, d)) => {
+                v.extend_from_slice(&w);
+                recycle(w);
+                c.merge(&d);
+            }
+            (State::Categorical(a), State::Categorical(b)) => a.merge(b),
+            (State::Failed(_, c), o) => c.merge(&o.counts()),
+            (s, State::Failed(r, mut d)) => {
+                d.merge(&s.counts());
+                self.state = State::Failed(r, d);
+            }
+            (s, o) => {
+                let mut c = s.counts();
+                c.merge(&o.counts());
+                self.state = State::Failed("partitions of different kinds".into(), c);
+            }
+        }
+    }
+
+    /// Row and missing-value counts so far.
+    pub fn counts(&self) -> Counts {
+        self.state.counts()
+    }
+
+    /// Bytes held (values and category counts), for memory accounting.
+    pub fn size(&self) -> usize {
+        match &self.state {
+            State::Numeric(v, _) => v.capacity() * 8,
+            State::Categorical(cc) => cc.size(),
+            State::Failed(..) => 0,
+        }
+    }
+
+    /// Sorts (numeric) or orders (categorical) what was accumulated.
+    pub fn finish(self) -> Side {
+        self.finish_recycling(&mut drop)
+    }
+
+    pub(crate) fn finish_recycling(self, recycle: &mut dyn FnMut(Vec<f64>)) -> Side {
+        match self.state {
+            State::Numeric(v, c) => Side::Numeric(SortedValues::new_recycling(v, recycle), c),
+            State::Categorical(cc) => {
+                let m = cc.missing;
+                Side::Categorical(cc.into_sorted(), m)
+            }
+            State::Failed(r, c) => Side::Failed(r, c),
+        }
+    }
+}
+
+impl State {
+    fn counts(&self) -> Counts {
+        match self {
+            State::Numeric(_, c) | State::Failed(_, c) => *c,
+            State::Categorical(cc) => cc.missing,
+        }
+    }
+}

@@ -1,0 +1,587 @@
+//! The engine: sources in, a [`Report`] out, with a bounded number of
+//! columns in flight.
+//!
+//! Each column is read once per side (projection), accumulated batch by
+//! batch as the source decodes it, sorted, compared, and dropped before the
+//! next one is loaded. The two sides of a column are read in parallel, and
+//! threads beyond that read each side's row groups as parallel parts. Peak
+//! memory ≈ columns in flight × what one column needs (see
+//! [`Engine::with_max_memory`]).
+//!
+//! ```no_run
+//! use drift_core::{Config, Engine, FailOn, source::ParquetSource};
+//! let reference = ParquetSource::open("data/reference/")?;
+//! let current = ParquetSource::open("data/current/*.parquet")?;
+//! let report = Engine::new(Config::default())?.compare(&reference, &current)?;
+//! std::process::exit(report.exit_code(FailOn::Dataset).into());
+//! # Ok::<(), drift_core::Error>(())
+//! ```
+
+use crate::accumulate::{Side, SideAccumulator};
+use crate::config::{ColumnKind, Config};
+use crate::decide::finalize;
+use crate::error::{Error, Result};
+use crate::fit::{ColumnProfile, ProfileData};
+use crate::kernels::buffer::BufferPool;
+use crate::kernels::sorted::Sorted;
+use crate::plan::{plan_columns, ColumnPlan};
+use crate::reference::Reference;
+use crate::report::{ColumnReport, Input, Inputs, Report};
+use crate::source::{ColumnSource, Footprint};
+use arrow_array::RecordBatch;
+use arrow_schema::ArrowError;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Memory budget for column data in flight when none is given: 512 MiB.
+pub const DEFAULT_MAX_MEMORY: u64 = 512 << 20;
+
+/// Progress callbacks (e.g. a progress bar).
+pub trait Progress: Send + Sync {
+    /// A column finished; `rows` rows (both sides) were read for it.
+    fn column_done(&self, name: &str, rows: u64);
+}
+
+/// The drift engine: a resolved configuration, a memory budget and a
+/// thread count. Cheap to build; reusable for any number of runs.
+#[derive(Clone)]
+pub struct Engine {
+    config: Config,
+    max_memory: u64,
+    threads: Option<usize>,
+    progress: Option<Arc<dyn Progress>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.config)
+            .field("max_memory", &self.max_memory)
+            .field("threads", &self.threads)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one side of one column will hold while it is compared: its values
+/// as `f64` plus the sort's scratch of the same size (numeric), or its
+/// category counts (at most `max_categories` labels of the column's mean
+/// length plus the map's entries).
+fn side_bytes(f: Footprint, kind: &std::result::Result<ColumnKind, String>, max_cat: usize) -> u64 {
+    match kind {
+        Ok(ColumnKind::Numeric) => f.values.saturating_mul(16),
+        Ok(ColumnKind::Categorical) => {
+            let mean_len = f.bytes / f.values.max(1);
+            f.values.min(max_cat as u64).saturating_mul(mean_len + 48)
+        }
+        Err(_) => 0,
+    }
+}
+
+fn human(b: u64) -> String {
+    match b {
+        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
+        b => format!("{:.1} KiB", b as f64 / 1024.0),
+    }
+}
+
+/// How a run reads one side.
+struct SideRead<'a> {
+    source: &'a dyn ColumnSource,
+    schema: arrow_schema::SchemaRef,
+    name: &'static str,
+    rows: u64,
+}
+
+impl Engine {
+    /// An engine for `config` (validated here, once).
+    pub fn new(config: Config) -> Result<Engine> {
+        config.validate()?;
+        Ok(Engine {
+            config,
+            max_memory: DEFAULT_MAX_MEMORY,
+            threads: None,
+            progress: None,
+        })
+    }
+
+    /// The memory budget for column data in flight, in bytes. It is
+    /// computed from what will be held — per side, the valid values × 8
+    /// bytes plus the sort's scratch of the same size for a numeric column,
+    /// the category counts for a categorical one — from the sources'
+    /// metadata before anything is read. Columns run one per thread while
+    /// they fit; a column that alone exceeds the budget runs alone, and the
+    /// report's `notes` say so. A fitted reference's own data is not part
+    /// of the budget (it is what the caller keeps).
+    pub fn with_max_memory(mut self, bytes: u64) -> Engine {
+        self.max_memory = bytes;
+        self
+    }
+
+    /// Runs on a pool of `threads` threads (default: the current rayon
+    /// pool, all cores unless the caller installed another).
+    pub fn with_threads(mut self, threads: usize) -> Engine {
+        self.threads = Some(threads.max(1));
+        self
+    }
+
+    /// Reports each finished column to `progress`.
+    pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> Engine {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    fn install<T: Send>(&self, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+        match self.threads {
+            Some(n) if n != rayon::current_num_threads() => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| Error::InvalidConfig(format!("thread pool: {e}")))?
+                .install(f),
+            _ => f(),
+        }
+    }
+
+    /// Compares two sources column by column.
+    pub fn compare(
+        &self,
+        reference: &dyn ColumnSource,
+        current: &dyn ColumnSource,
+    ) -> Result<Report> {
+        self.install(|| {
+            let (plans, findings) =
+                plan_columns(&reference.schema(), &current.schema(), &self.config)?;
+            let sides = [
+                SideRead::new(reference, "reference")?,
+                SideRead::new(current, "current")?,
+            ];
+            let (columns, notes) = self.run(&plans, &sides, |plan, run| {
+                let (r, c) = rayon::join(|| run.read(0, plan), || run.read(1, plan));
+                let (r, c) = (r?, c?);
+                let profile = ColumnProfile::fit(plan, r);
+                let report = profile.compare(plan, &c);
+                run.recycle_profile(profile);
+                run.recycle_side(c);
+                Ok(report)
+            })?;
+            let inputs = Inputs {
+                reference: sides[0].input(),
+                current: sides[1].input(),
+            };
+            let mut report = finalize(columns, findings, inputs, &self.config);
+            report.notes = notes;
+            Ok(report)
+        })
+    }
+
+    /// Fits a reference from a source: every column of its schema (those
+    /// named in the configuration's `include`/`exclude` are kept or left
+    /// out), columns in parallel with the same bounded pipeline.
+    pub fn fit(&self, reference: &dyn ColumnSource) -> Result<Reference> {
+        self.install(|| {
+            let schema = reference.schema();
+            let plans = self.reference_plans(&schema)?;
+            let sides = [SideRead::new(reference, "reference")?];
+            let (columns, notes) = self.run(&plans, &sides, |plan, run| {
+                Ok(ColumnProfile::fit(plan, run.read(0, plan)?))
+            })?;
+            let fitted = arrow_schema::Schema::new(
+                plans
+                    .iter()
+                    .filter_map(|p| schema.field_with_name(&p.name).ok().cloned())
+                    .collect::<Vec<_>>(),
+            );
+            Ok(Reference::new(
+                Arc::new(fitted),
+                columns,
+                sides[0].rows,
+                self.config.clone(),
+                reference.location(),
+            )
+            .with_notes(notes))
+        })
+    }
+
+    /// Compares a source against a fitted reference: only the current side
+    /// is read; the reference is neither re-read nor re-sorted.
+    pub fn compare_to(&self, reference: &Reference, current: &dyn ColumnSource) -> Result<Report> {
+        self.install(|| {
+            let (plans, findings) =
+                plan_columns(reference.schema(), &current.schema(), &self.config)?;
+            let fitted = plans
+                .iter()
+                .map(|p| reference.fitted_for(p, &self.config))
+                .collect::<Result<Vec<&ColumnProfile>>>()?;
+            let sides = [SideRead::new(current, "current")?];
+            let (columns, notes) = self.run(&plans, &sides, |plan, run| {
+                let c = run.read(0, plan)?;
+                let report = fitted[run.index].compare(plan, &c);
+                run.recycle_side(c);
+                Ok(report)
+            })?;
+            let inputs = Inputs {
+                reference: Input {
+                    path: reference.location().map(str::to_string),
+                    rows: reference.rows(),
+                },
+                current: sides[0].input(),
+            };
+            let mut report = finalize(columns, findings, inputs, &self.config);
+            report.notes = notes;
+            Ok(report)
+        })
+    }
+
+    /// Fits a reference from a stream of batches read once (e.g. an Arrow
+    /// `RecordBatchReader`), without collecting it: every column is
+    /// accumulated batch by batch (so memory is that of all columns'
+    /// values, not of the batches).
+    pub fn fit_stream<I>(&self, schema: arrow_schema::SchemaRef, stream: I) -> Result<Reference>
+    where
+        I: IntoIterator<Item = std::result::Result<RecordBatch, ArrowError>> + Send,
+    {
+        self.install(|| {
+            let plans = self.reference_plans(&schema)?;
+            let (sides, rows) = accumulate_stream(&schema, &plans, stream)?;
+            let columns = plans
+                .par_iter()
+                .zip(sides)
+                .map(|(p, a)| ColumnProfile::fit(p, a.finish()))
+                .collect();
+            let fitted = arrow_schema::Schema::new(
+                plans
+                    .iter()
+                    .filter_map(|p| schema.field_with_name(&p.name).ok().cloned())
+                    .collect::<Vec<_>>(),
+            );
+            Ok(Reference::new(
+                Arc::new(fitted),
+                columns,
+                rows,
+                self.config.clone(),
+                None,
+            ))
+        })
+    }
+
+    /// Compares a stream of batches read once against a fitted reference,
+    /// accumulating all columns batch by batch.
+    pub fn compare_stream<I>(
+        &self,
+        reference: &Reference,
+        schema: arrow_schema::SchemaRef,
+        stream: I,
+    ) -> Result<Report>
+    where
+        I: IntoIterator<Item = std::result::Result<RecordBatch, ArrowError>> + Send,
+    {
+        self.install(|| {
+            let (plans, findings) = plan_columns(reference.schema(), &schema, &self.config)?;
+            let fitted = plans
+                .iter()
+                .map(|p| reference.fitted_for(p, &self.config))
+                .collect::<Result<Vec<&ColumnProfile>>>()?;
+            let (sides, rows) = accumulate_stream(&schema, &plans, stream)?;
+            let columns: Vec<ColumnReport> = plans
+                .par_iter()
+                .zip(sides)
+                .zip(fitted)
+                .map(|((p, a), f)| f.compare(p, &a.finish()))
+                .collect();
+            let inputs = Inputs {
+                reference: Input {
+                    path: reference.location().map(str::to_string),
+                    rows: reference.rows(),
+                },
+                current: Input { path: None, rows },
+            };
+            Ok(finalize(columns, findings, inputs, &self.config))
+        })
+    }
+
+    fn reference_plans(&self, schema: &arrow_schema::Schema) -> Result<Vec<ColumnPlan>> {
+        for n in self.config.include.iter().chain(&self.config.exclude) {
+            if schema.field_with_name(n).is_err() {
+                return Err(Error::UnknownColumn(n.clone()));
+            }
+        }
+        let plans: Vec<ColumnPlan> = schema
+            .fields()
+            .iter()
+            .filter(|f| {
+                (self.config.include.is_empty() || self.config.include.contains(f.name()))
+                    && !self.config.exclude.contains(f.name())
+            })
+            .map(|f| ColumnPlan::for_reference(f.name(), f.data_type(), &self.config))
+            .collect();
+        if plans.is_empty() {
+            return Err(Error::EmptyInput("no columns to fit".into()));
+        }
+        Ok(plans)
+    }
+
+    /// Runs `column` for every plan with a bounded number in flight, in
+    /// plan order; the first error ends the run.
+    fn run<T, F>(
+        &self,
+        plans: &[ColumnPlan],
+        sides: &[SideRead<'_>],
+        column: F,
+    ) -> Result<(Vec<T>, Vec<String>)>
+    where
+        T: Send,
+        F: Fn(&ColumnPlan, &Run<'_>) -> Result<T> + Sync,
+    {
+        // memory per column from the sources' metadata, before any read
+        let positions: Vec<std::collections::HashMap<&str, usize>> = sides
+            .iter()
+            .map(|s| {
+                let mut m = std::collections::HashMap::new();
+                for (i, f) in s.schema.fields().iter().enumerate() {
+                    m.entry(f.name().as_str()).or_insert(i);
+                }
+                m
+            })
+            .collect();
+        let need: Vec<u64> = plans
+            .iter()
+            .map(|p| {
+                sides
+                    .iter()
+                    .zip(&positions)
+                    .filter_map(|(s, pos)| {
+                        let i = *pos.get(p.name.as_str())?;
+                        Some(side_bytes(
+                            s.source.footprint(i),
+                            &p.kind,
+                            p.resolved.max_categories,
+                        ))
+                    })
+                    .sum()
+            })
+            .collect();
+        let mut notes = Vec::new();
+        for (p, &b) in plans.iter().zip(&need) {
+            if b > self.max_memory {
+                notes.push(format!(
+                    "column '{}' needs about {} in memory, more than the memory budget of {}: it ran alone, over the budget",
+                    p.name,
+                    human(b),
+                    human(self.max_memory)
+                ));
+            }
+        }
+        let largest = need.iter().copied().max().unwrap_or(0).max(1);
+        let threads = rayon::current_num_threads();
+        let workers = ((self.max_memory / largest) as usize)
+            .clamp(1, threads.max(1))
+            .min(plans.len().max(1));
+        let split = (threads / (sides.len() * workers)).max(1);
+        let pool = BufferPool::new(sides.len() * workers * split);
+        let next = AtomicUsize::new(0);
+        let results: Mutex<Vec<Option<Result<T>>>> =
+            Mutex::new((0..plans.len()).map(|_| None).collect());
+        let worker = || loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(plan) = plans.get(i) else { break };
+            let run = Run {
+                sides,
+                positions: &positions,
+                split,
+                pool: &pool,
+                index: i,
+            };
+            let r = column(plan, &run);
+            if let Some(p) = &self.progress {
+                p.column_done(&plan.name, sides.iter().map(|s| s.rows).sum());
+            }
+            let failed = r.is_err();
+            if let Ok(mut g) = results.lock() {
+                g[i] = Some(r);
+            }
+            if failed {
+                // stop handing out work: the first error ends the run
+                next.store(plans.len(), Ordering::Relaxed);
+                break;
+            }
+        };
+        // Workers run as tasks of the current rayon pool, so the joins
+        // inside them use that pool too.
+        rayon::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|_| worker());
+            }
+        });
+        let mut columns = Vec::with_capacity(plans.len());
+        for r in results
+            .into_inner()
+            .map_err(|_| Error::Internal("a worker panicked".into()))?
+        {
+            match r {
+                Some(Ok(c)) => columns.push(c),
+                Some(Err(e)) => return Err(e),
+                None => {}
+            }
+        }
+        if columns.len() != plans.len() {
+            return Err(Error::Internal("not every column was processed".into()));
+        }
+        Ok((columns, notes))
+    }
+}
+
+/// What a column's task can use: the sides' readers and the run's buffer
+/// pool.
+struct Run<'a> {
+    sides: &'a [SideRead<'a>],
+    positions: &'a [std::collections::HashMap<&'a str, usize>],
+    split: usize,
+    pool: &'a BufferPool,
+    /// The plan's index.
+    index: usize,
+}
+
+impl Run<'_> {
+    fn read(&self, k: usize, plan: &ColumnPlan) -> Result<Side> {
+        let column = *self.positions[k]
+            .get(plan.name.as_str())
+            .ok_or_else(|| Error::UnknownColumn(plan.name.clone()))?;
+        self.sides[k].read(plan, column, self.split, self.pool)
+    }
+    fn recycle_side(&self, side: Side) {
+        if let Side::Numeric(v, _) = side {
+            if let Sorted::Values(v) = v.sorted {
+                self.pool.recycle(v);
+            }
+        }
+    }
+    fn recycle_profile(&self, p: ColumnProfile) {
+        if let ProfileData::Numeric(n) = p.data {
+            if let Sorted::Values(v) = n.values.sorted {
+                self.pool.recycle(v);
+            }
+        }
+    }
+}
+
+impl<'a> SideRead<'a> {
+    fn new(source: &'a dyn ColumnSource, name: &'static str) -> Result<SideRead<'a>> {
+        // zero rows is not an error here: every column gets `no_data`
+        let rows = source.num_rows();
+        Ok(SideRead {
+            source,
+            schema: source.schema(),
+            name,
+            rows,
+        })
+    }
+
+    fn input(&self) -> Input {
+        Input {
+            path: self.source.location(),
+            rows: self.rows,
+        }
+    }
+
+    /// Reads, accumulates and sorts one column of the side: one
+    /// accumulator per part of its read units (the first sized for the
+    /// whole side), read in parallel when there are several, merged in
+    /// part order. Every row the source announced must be read.
+    fn read(
+        &self,
+        plan: &ColumnPlan,
+        column: usize,
+        split: usize,
+        pool: &BufferPool,
+    ) -> Result<Side> {
+        let dictionary = matches!(plan.kind, Ok(ColumnKind::Categorical));
+        let numeric = matches!(plan.kind, Ok(ColumnKind::Numeric));
+        let expected = if numeric {
+            self.source.footprint(column).values
+        } else {
+            0
+        } as usize;
+        let context = |e: Error| match e {
+            Error::Source(m) => Error::Source(format!("reading {} {m}", self.name)),
+            e => e,
+        };
+        let mut accs = self
+            .source
+            .parts(split)
+            .par_iter()
+            .enumerate()
+            .map(|(k, part)| {
+                let cap = if k == 0 {
+                    expected
+                } else if numeric {
+                    part.rows as usize
+                } else {
+                    0
+                };
+                let mut acc = SideAccumulator::with_buffer(plan, pool.take(cap));
+                self.source
+                    .scan(column, part, dictionary, &mut |a| {
+                        acc.update(a);
+                        Ok(())
+                    })
+                    .map_err(context)?;
+                Ok(acc)
+            })
+            .collect::<Result<Vec<_>>>()?
+            .into_iter();
+        let mut acc = accs
+            .next()
+            .unwrap_or_else(|| SideAccumulator::with_buffer(plan, Vec::new()));
+        for a in accs {
+            acc.merge_recycling(a, &mut |v| pool.recycle(v));
+        }
+        let read = acc.counts().count;
+        if read != self.rows {
+            return Err(Error::Source(format!(
+                "reading {} column '{}': {read} rows read, {} announced by the source's metadata",
+                self.name, plan.name, self.rows
+            )));
+        }
+        Ok(acc.finish_recycling(&mut |v| pool.recycle(v)))
+    }
+}
+
+/// Accumulates every planned column of a stream, batch by batch.
+fn accumulate_stream<I>(
+    schema: &arrow_schema::Schema,
+    plans: &[ColumnPlan],
+    stream: I,
+) -> Result<(Vec<SideAccumulator>, u64)>
+where
+    I: IntoIterator<Item = std::result::Result<RecordBatch, ArrowError>>,
+{
+    let columns = plans
+        .iter()
+        .map(|p| {
+            schema
+                .index_of(&p.name)
+                .map_err(|_| Error::UnknownColumn(p.name.clone()))
+        })
+        .collect::<Result<Vec<usize>>>()?;
+    let mut accs: Vec<SideAccumulator> = plans.iter().map(|p| SideAccumulator::new(p, 0)).collect();
+    let mut rows = 0u64;
+    for batch in stream {
+        let batch = batch?;
+        if batch.num_columns() != schema.fields().len() {
+            return Err(Error::InvalidInput(
+                "a batch of the stream does not have the stream's schema".into(),
+            ));
+        }
+        rows += batch.num_rows() as u64;
+        accs.par_iter_mut()
+            .zip(&columns)
+            .for_each(|(acc, &i)| acc.update(batch.column(i).as_ref()));
+    }
+    Ok((accs, rows))
+}

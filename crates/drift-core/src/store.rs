@@ -1,0 +1,601 @@
+//! Reference profiles as files: a fitted [`Reference`] saved and loaded.
+//!
+//! A profile is one Parquet file that standard tools open
+//! (`duckdb -c "select * from 'ref.drift' limit 5"`,
+//! `pyarrow.parquet.read_table`). Its rows hold the fitted data, one row
+//! group per fitted column:
+//!
+//! | field      | type          | numeric (values) | numeric (runs) | categorical |
+//! |------------|---------------|------------------|----------------|-------------|
+//! | `column`   | utf8          | column name      | column name    | column name |
+//! | `value`    | float64, null | sorted value     | distinct value | null        |
+//! | `count`    | uint64, null  | null             | run length     | count       |
+//! | `category` | utf8, null    | null             | null           | category    |
+//!
+//! Numeric values are the reference's finite values in ascending order
+//! (runs: each distinct value with its count, when there are few distinct
+//! values); categories are sorted. Everything else — `profile_version`, the
+//! fitted schema, the settings used, and per column its kind, type, missing
+//! counts and which row group holds its data (skipped columns: the reason,
+//! no rows) — is JSON under the key-value metadata key `drift.profile`.
+//! Moments, distinct counts and PSI bins are recomputed from the stored
+//! values on load, by the code that computed them at fit, so a loaded
+//! profile gives the same numbers, bit for bit, as the fit it was saved
+//! from. Loading reads only the row groups of the columns asked for, and
+//! checks everything it reads (an untrusted file is an error, never a
+//! panic or a wrong comparison).
+
+use crate::accumulate::SortedValues;
+use crate::config::{ColumnKind, Config};
+use crate::counts::Counts;
+use crate::error::{Error, Result};
+use crate::fit::{ColumnProfile, NumericProfile, ProfileData};
+use crate::kernels::sorted::{Sorted, SortedSample};
+use crate::reference::Reference;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, UInt64Type};
+use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray, UInt64Array};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
+use parquet::arrow::{ArrowWriter, ProjectionMask};
+use parquet::basic::{Compression, Encoding, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+use parquet::file::reader::ChunkReader;
+use parquet::schema::types::ColumnPath;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The profile format version this build writes and the newest it reads.
+pub const PROFILE_VERSION: u32 = 1;
+
+/// The key-value metadata key of a profile's JSON.
+pub const PROFILE_KEY: &str = "drift.profile";
+
+/// Rows per batch when writing (bounds the temporary Arrow arrays).
+const WRITE_BATCH: usize = 1 << 20;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Meta {
+    profile_version: u32,
+    created_by: String,
+    rows: u64,
+    #[serde(default)]
+    source: Option<String>,
+    config: Config,
+    columns: Vec<ColumnMeta>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Stored {
+    Values,
+    Runs,
+    Categories,
+    Skipped,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ColumnMeta {
+    name: String,
+    dtype: DataType,
+    nullable: bool,
+    kind: Option<ColumnKind>,
+    count: u64,
+    nulls: u64,
+    nan: u64,
+    infinite: u64,
+    stored: Stored,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    row_group: Option<usize>,
+    /// Rows in the column's row group.
+    #[serde(default)]
+    stored_rows: u64,
+}
+
+fn data_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("column", DataType::Utf8, false),
+        Field::new("value", DataType::Float64, true),
+        Field::new("count", DataType::UInt64, true),
+        Field::new("category", DataType::Utf8, true),
+    ]))
+}
+
+fn perr(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Profile(format!(
+        "{what}: {}",
+        e.to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    ))
+}
+
+impl Reference {
+    /// Writes the reference as a profile file (see the module docs of the
+    /// format). The file is written next to `path` and renamed over it once
+    /// complete, so a failed save never leaves half a profile.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let what = format!("writing profile {}", path.display());
+        let tmp = path.with_extension(format!(
+            "{}.tmp{}",
+            path.extension().and_then(|e| e.to_str()).unwrap_or(""),
+            std::process::id()
+        ));
+        let file = std::fs::File::create(&tmp).map_err(|e| perr(&what, e))?;
+        let r = self
+            .write_to(std::io::BufWriter::with_capacity(1 << 20, file))
+            .and_then(|w| {
+                let f = w.into_inner().map_err(|e| perr(&what, e.error()))?;
+                f.sync_all().map_err(|e| perr(&what, e))
+            })
+            .and_then(|_| std::fs::rename(&tmp, path).map_err(|e| perr(&what, e)));
+        if r.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        r
+    }
+
+    /// The profile file's bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        self.write_to(Vec::new())
+    }
+
+    fn write_to<W: std::io::Write + Send>(&self, w: W) -> Result<W> {
+        let what = "writing profile";
+        let mut columns = Vec::with_capacity(self.columns().len());
+        let mut row_group = 0usize;
+        for c in self.columns() {
+            let field = self
+                .schema()
+                .field_with_name(c.name())
+                .map_err(|e| perr(what, e))?;
+            let (stored, reason, rows) = match &c.data {
+                ProfileData::Numeric(n) => match &n.values.sorted {
+                    Sorted::Values(v) => (Stored::Values, None, v.len() as u64),
+                    Sorted::Runs(r) => (Stored::Runs, None, r.values().len() as u64),
+                },
+                ProfileData::Categorical(cc) => (Stored::Categories, None, cc.len() as u64),
+                ProfileData::Skipped(r) => (Stored::Skipped, Some(r.clone()), 0),
+            };
+            let rg = (rows > 0).then(|| {
+                row_group += 1;
+                row_group - 1
+            });
+            let k = c.counts();
+            columns.push(ColumnMeta {
+                name: c.name().to_string(),
+                dtype: c.dtype().clone(),
+                nullable: field.is_nullable(),
+                kind: c.kind(),
+                count: k.count,
+                nulls: k.nulls,
+                nan: k.nan,
+                infinite: k.infinite,
+                stored,
+                reason,
+                row_group: rg,
+                stored_rows: rows,
+            });
+        }
+        let meta = Meta {
+            profile_version: PROFILE_VERSION,
+            created_by: format!("drift {}", env!("CARGO_PKG_VERSION")),
+            rows: self.rows(),
+            source: self.location().map(str::to_string),
+            config: self.config().clone(),
+            columns,
+        };
+        let json = serde_json::to_string(&meta).map_err(|e| perr(what, e))?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(
+                ZstdLevel::try_new(1).map_err(|e| perr(what, e))?,
+            ))
+            .set_max_row_group_row_count(None)
+            .set_max_row_group_bytes(None)
+            .set_column_dictionary_enabled(ColumnPath::from("value"), false)
+            .set_column_encoding(ColumnPath::from("value"), Encoding::BYTE_STREAM_SPLIT)
+            .set_key_value_metadata(Some(vec![KeyValue::new(PROFILE_KEY.to_string(), json)]))
+            .build();
+        let schema = data_schema();
+        let mut writer =
+            ArrowWriter::try_new(w, schema.clone(), Some(props)).map_err(|e| perr(what, e))?;
+        for c in self.columns() {
+            let batches = column_batches(c, &schema).map_err(|e| perr(what, e))?;
+            if batches.is_empty() {
+                continue;
+            }
+            for b in batches {
+                writer.write(&b).map_err(|e| perr(what, e))?;
+            }
+            writer.flush().map_err(|e| perr(what, e))?;
+        }
+        writer.into_inner().map_err(|e| perr(what, e))
+    }
+
+    /// Loads a profile file, every column.
+    pub fn load(path: impl AsRef<Path>) -> Result<Reference> {
+        ProfileFile::open(path)?.load(None)
+    }
+
+    /// Loads a profile from its bytes.
+    pub fn from_bytes(bytes: impl Into<bytes::Bytes>) -> Result<Reference> {
+        ProfileFile::from_reader(bytes.into(), "profile".into())?.load(None)
+    }
+}
+
+/// The batches of one fitted column's row group.
+fn column_batches(
+    c: &ColumnProfile,
+    schema: &SchemaRef,
+) -> std::result::Result<Vec<RecordBatch>, arrow_schema::ArrowError> {
+    let name = |n: usize| -> ArrayRef {
+        Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
+            c.name(),
+            n,
+        )))
+    };
+    let mut out = Vec::new();
+    match &c.data {
+        ProfileData::Numeric(p) => match &p.values.sorted {
+            Sorted::Values(v) => {
+                for chunk in v.chunks(WRITE_BATCH) {
+                    out.push(RecordBatch::try_new(
+                        schema.clone(),
+                        vec![
+                            name(chunk.len()),
+                            Arc::new(Float64Array::from(chunk.to_vec())),
+                            Arc::new(UInt64Array::new_null(chunk.len())),
+                            Arc::new(StringArray::new_null(chunk.len())),
+                        ],
+                    )?);
+                }
+            }
+            Sorted::Runs(r) => {
+                let counts: Vec<u64> = r.runs().map(|(_, c)| c).collect();
+                for (vals, cnts) in r
+                    .values()
+                    .chunks(WRITE_BATCH)
+                    .zip(counts.chunks(WRITE_BATCH))
+                {
+                    out.push(RecordBatch::try_new(
+                        schema.clone(),
+                        vec![
+                            name(vals.len()),
+                            Arc::new(Float64Array::from(vals.to_vec())),
+                            Arc::new(UInt64Array::from(cnts.to_vec())),
+                            Arc::new(StringArray::new_null(vals.len())),
+                        ],
+                    )?);
+                }
+            }
+        },
+        ProfileData::Categorical(cc) => {
+            for chunk in cc.chunks(WRITE_BATCH) {
+                out.push(RecordBatch::try_new(
+                    schema.clone(),
+                    vec![
+                        name(chunk.len()),
+                        Arc::new(Float64Array::new_null(chunk.len())),
+                        Arc::new(UInt64Array::from_iter_values(chunk.iter().map(|(_, c)| *c))),
+                        Arc::new(StringArray::from_iter_values(
+                            chunk.iter().map(|(s, _)| s.as_str()),
+                        )),
+                    ],
+                )?);
+            }
+        }
+        ProfileData::Skipped(_) => {}
+    }
+    Ok(out)
+}
+
+/// A profile file opened: its metadata read and checked, its data not yet.
+#[derive(Debug)]
+pub struct ProfileFile<R: Reopen = std::fs::File> {
+    reader: R,
+    what: String,
+    metadata: ArrowReaderMetadata,
+    meta: Meta,
+    schema: SchemaRef,
+}
+
+/// A profile's bytes: a file or a buffer, read again for each column.
+pub trait Reopen: ChunkReader + Sized + 'static {
+    /// Another handle on the same bytes.
+    fn reopen(&self) -> std::io::Result<Self>;
+}
+
+impl Reopen for std::fs::File {
+    fn reopen(&self) -> std::io::Result<Self> {
+        self.try_clone()
+    }
+}
+
+impl Reopen for bytes::Bytes {
+    fn reopen(&self) -> std::io::Result<Self> {
+        Ok(self.clone())
+    }
+}
+
+/// Whether the Parquet file at `path` is a drift profile (by its content:
+/// the profile key in its metadata).
+pub fn is_profile(path: &Path) -> bool {
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    ArrowReaderMetadata::load(&f, ArrowReaderOptions::new()).is_ok_and(|m| {
+        m.metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .is_some_and(|kv| kv.iter().any(|k| k.key == PROFILE_KEY))
+    })
+}
+
+impl ProfileFile<std::fs::File> {
+    /// Opens a profile file and checks its metadata.
+    pub fn open(path: impl AsRef<Path>) -> Result<ProfileFile<std::fs::File>> {
+        let path = path.as_ref();
+        let what = format!("profile {}", path.display());
+        let f = std::fs::File::open(path).map_err(|e| perr(&what, e))?;
+        ProfileFile::from_reader(f, what)
+    }
+}
+
+impl<R: Reopen> ProfileFile<R> {
+    fn from_reader(reader: R, what: String) -> Result<ProfileFile<R>> {
+        let metadata = ArrowReaderMetadata::load(
+            &reader,
+            ArrowReaderOptions::new().with_skip_arrow_metadata(true),
+        )
+        .map_err(|e| perr(&format!("{what}: not a readable Parquet file"), e))?;
+        let json = metadata
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .and_then(|kv| kv.iter().find(|k| k.key == PROFILE_KEY))
+            .and_then(|k| k.value.clone())
+            .ok_or_else(|| {
+                Error::Profile(format!(
+                    "{what}: a Parquet file, but not a drift profile (no '{PROFILE_KEY}' metadata)"
+                ))
+            })?;
+        // the version first, so a newer profile is named as such even when
+        // the rest of its metadata is unknown to this build
+        let version = serde_json::from_str::<serde_json::Value>(&json)
+            .ok()
+            .and_then(|v| v.get("profile_version")?.as_u64());
+        match version {
+            Some(v) if v > PROFILE_VERSION as u64 => {
+                return Err(Error::Profile(format!(
+                    "{what}: profile_version {v} was written by a newer drift; this one reads up to {PROFILE_VERSION}"
+                )))
+            }
+            Some(0) | None => {
+                return Err(Error::Profile(format!("{what}: corrupt metadata (no valid profile_version)")))
+            }
+            _ => {}
+        }
+        let meta: Meta = serde_json::from_str(&json)
+            .map_err(|e| perr(&format!("{what}: corrupt metadata"), e))?;
+        meta.config
+            .validate()
+            .map_err(|e| perr(&format!("{what}: corrupt settings"), e))?;
+        let groups = metadata.metadata().row_groups();
+        let schema = metadata.schema();
+        if schema.fields().len() != 4
+            || data_schema()
+                .fields()
+                .iter()
+                .zip(schema.fields())
+                .any(|(a, b)| a.name() != b.name() || a.data_type() != b.data_type())
+        {
+            return Err(Error::Profile(format!(
+                "{what}: corrupt data (unexpected columns)"
+            )));
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut fields = Vec::with_capacity(meta.columns.len());
+        for c in &meta.columns {
+            if !seen.insert(c.name.as_str()) {
+                return Err(Error::Profile(format!(
+                    "{what}: column '{}' is listed twice",
+                    c.name
+                )));
+            }
+            let ok_counts = c
+                .nulls
+                .checked_add(c.nan)
+                .and_then(|x| x.checked_add(c.infinite))
+                .is_some_and(|m| m <= c.count);
+            let ok_group = match (&c.stored, c.row_group) {
+                (Stored::Skipped, None) => c.stored_rows == 0,
+                (Stored::Skipped, Some(_)) => false,
+                (_, None) => c.stored_rows == 0,
+                (_, Some(g)) => groups
+                    .get(g)
+                    .is_some_and(|rg| rg.num_rows() >= 0 && rg.num_rows() as u64 == c.stored_rows),
+            };
+            if !ok_counts || !ok_group {
+                return Err(Error::Profile(format!(
+                    "{what}: corrupt metadata for column '{}'",
+                    c.name
+                )));
+            }
+            fields.push(Field::new(&c.name, c.dtype.clone(), c.nullable));
+        }
+        Ok(ProfileFile {
+            reader,
+            what,
+            metadata,
+            schema: Arc::new(Schema::new(fields)),
+            meta,
+        })
+    }
+
+    /// The schema of the fitted columns.
+    pub fn schema(&self) -> &SchemaRef {
+        &self.schema
+    }
+
+    /// The settings the profile was fitted with.
+    pub fn config(&self) -> &Config {
+        &self.meta.config
+    }
+
+    /// Loads the fitted columns named in `columns` (all when `None`); the
+    /// row groups of the others are not read.
+    pub fn load(&self, columns: Option<&[String]>) -> Result<Reference> {
+        let wanted = |n: &str| columns.is_none_or(|c| c.iter().any(|x| x == n));
+        let mut out = Vec::new();
+        for c in self.meta.columns.iter().filter(|c| wanted(&c.name)) {
+            out.push(self.load_column(c)?);
+        }
+        Ok(Reference::new(
+            self.schema.clone(),
+            out,
+            self.meta.rows,
+            self.meta.config.clone(),
+            self.meta.source.clone(),
+        ))
+    }
+
+    fn read_group(&self, g: usize, leaves: &[usize]) -> Result<Vec<RecordBatch>> {
+        let corrupt =
+            |e: parquet::errors::ParquetError| perr(&format!("{}: corrupt data", self.what), e);
+        let mask = ProjectionMask::leaves(self.metadata.parquet_schema(), leaves.iter().copied());
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
+            self.reader.reopen().map_err(|e| perr(&self.what, e))?,
+            self.metadata.clone(),
+        )
+        .with_row_groups(vec![g])
+        .with_projection(mask)
+        .with_batch_size(WRITE_BATCH)
+        .build()
+        .map_err(corrupt)?;
+        reader
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| perr(&format!("{}: corrupt data", self.what), e))
+    }
+
+    fn load_column(&self, c: &ColumnMeta) -> Result<ColumnProfile> {
+        let corrupt =
+            |why: &str| Error::Profile(format!("{}: column '{}': {why}", self.what, c.name));
+        let counts = Counts {
+            count: c.count,
+            nulls: c.nulls,
+            nan: c.nan,
+            infinite: c.infinite,
+        };
+        let data = match (&c.stored, c.row_group) {
+            (Stored::Skipped, _) => ProfileData::Skipped(c.reason.clone().unwrap_or_default()),
+            (Stored::Values | Stored::Runs, g) => {
+                let (values, run_counts) = match g {
+                    None => (Vec::new(), Vec::new()),
+                    Some(g) => {
+                        let batches = self.read_group(
+                            g,
+                            if matches!(c.stored, Stored::Runs) {
+                                &[1, 2]
+                            } else {
+                                &[1]
+                            },
+                        )?;
+                        let mut values = Vec::with_capacity(c.stored_rows as usize);
+                        let mut rc = Vec::new();
+                        for b in &batches {
+                            let v = b
+                                .column(0)
+                                .as_primitive_opt::<Float64Type>()
+                                .ok_or_else(|| corrupt("values are not float64"))?;
+                            if v.null_count() > 0 {
+                                return Err(corrupt("a stored value is null"));
+                            }
+                            values.extend_from_slice(v.values());
+                            if matches!(c.stored, Stored::Runs) {
+                                let n = b
+                                    .column(1)
+                                    .as_primitive_opt::<UInt64Type>()
+                                    .ok_or_else(|| corrupt("counts are not uint64"))?;
+                                if n.null_count() > 0 {
+                                    return Err(corrupt("a stored count is null"));
+                                }
+                                rc.extend_from_slice(n.values());
+                            }
+                        }
+                        (values, rc)
+                    }
+                };
+                let sorted = match c.stored {
+                    Stored::Runs => Sorted::runs_checked(values, &run_counts),
+                    _ => Sorted::values_checked(values),
+                }
+                .map_err(|e| corrupt(&e))?;
+                if sorted.len() as u64 != counts.valid() {
+                    return Err(corrupt("the stored values do not match the counts"));
+                }
+                if c.kind != Some(ColumnKind::Numeric) {
+                    return Err(corrupt("numeric data for a column not fitted as numeric"));
+                }
+                let bins = self
+                    .meta
+                    .config
+                    .resolve(&c.name, ColumnKind::Numeric)
+                    .psi_bins;
+                ProfileData::Numeric(NumericProfile::new(SortedValues::of_sorted(sorted), bins))
+            }
+            (Stored::Categories, g) => {
+                let mut cats: Vec<(String, u64)> = Vec::with_capacity(c.stored_rows as usize);
+                if let Some(g) = g {
+                    for b in self.read_group(g, &[2, 3])? {
+                        let n = b
+                            .column(0)
+                            .as_primitive_opt::<UInt64Type>()
+                            .ok_or_else(|| corrupt("counts are not uint64"))?;
+                        let s = b
+                            .column(1)
+                            .as_string_opt::<i32>()
+                            .ok_or_else(|| corrupt("categories are not utf8"))?;
+                        if n.null_count() > 0 || s.null_count() > 0 {
+                            return Err(corrupt("a stored category or count is null"));
+                        }
+                        for (k, v) in s.iter().zip(n.values()) {
+                            cats.push((k.unwrap_or_default().to_string(), *v));
+                        }
+                    }
+                }
+                if cats.windows(2).any(|w| w[0].0 >= w[1].0) || cats.iter().any(|(_, n)| *n == 0) {
+                    return Err(corrupt(
+                        "the stored categories are not sorted and distinct with positive counts",
+                    ));
+                }
+                let total = cats.iter().try_fold(0u64, |t, (_, n)| t.checked_add(*n));
+                if total.is_none_or(|t| t > counts.count) {
+                    return Err(corrupt(
+                        "the stored category counts do not match the counts",
+                    ));
+                }
+                if c.kind != Some(ColumnKind::Categorical) {
+                    return Err(corrupt("categories for a column not fitted as categorical"));
+                }
+                ProfileData::Categorical(cats)
+            }
+        };
+        Ok(ColumnProfile {
+            name: c.name.clone(),
+            dtype: c.dtype.clone(),
+            kind: c.kind,
+            counts,
+            data,
+        })
+    }
+}
