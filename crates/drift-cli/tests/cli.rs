@@ -551,3 +551,91 @@ fn help_documents_exit_status() {
         "{h}"
     );
 }
+
+#[test]
+fn fit_then_compare_the_profile_gives_the_same_report() {
+    let prof = tmp("fit.drift");
+    let o = drift(&[
+        "fit",
+        &fx("drift/reference.parquet"),
+        "-o",
+        prof.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let json = |r: &str| {
+        let o = drift(&[
+            "compare",
+            r,
+            &fx("drift/current.parquet"),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        serde_json::to_string(&(&v["columns"], &v["summary"], &v["schema"])).unwrap()
+    };
+    assert_eq!(
+        json(&fx("drift/reference.parquet")),
+        json(prof.to_str().unwrap())
+    );
+    // detected by content, whatever the name
+    let renamed = tmp("looks_like_data.parquet");
+    std::fs::copy(&prof, &renamed).unwrap();
+    assert_eq!(
+        json(&fx("drift/reference.parquet")),
+        json(renamed.to_str().unwrap())
+    );
+}
+
+#[test]
+fn merge_of_profiles_and_no_writing_over_inputs() {
+    let (a, b, ab) = (tmp("a.drift"), tmp("b.drift"), tmp("ab.drift"));
+    let parts = root().join("fixtures/dataset/current");
+    let files: Vec<String> = std::fs::read_dir(&parts)
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        code(&drift(&["fit", &files[0], "-o", a.to_str().unwrap()])),
+        0
+    );
+    assert_eq!(
+        code(&drift(&["fit", &files[1], "-o", b.to_str().unwrap()])),
+        0
+    );
+    let o = drift(&[
+        "merge",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "-o",
+        ab.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_error(
+        &drift(&[
+            "merge",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "-o",
+            a.to_str().unwrap(),
+        ]),
+        "is an input of this command",
+    );
+    assert_error(
+        &drift(&["fit", &files[0], "-o", &files[0]]),
+        "is an input of this command",
+    );
+    // a data file is not a profile
+    assert_error(
+        &drift(&[
+            "merge",
+            &files[0],
+            a.to_str().unwrap(),
+            "-o",
+            tmp("x.drift").to_str().unwrap(),
+        ]),
+        "not a drift profile",
+    );
+}

@@ -161,14 +161,16 @@ impl Engine {
                 SideRead::new(reference, "reference")?,
                 SideRead::new(current, "current")?,
             ];
-            let (columns, notes) = self.run(&plans, &sides, |plan, run| {
-                let (r, c) = rayon::join(|| run.read(0, plan), || run.read(1, plan));
-                let (r, c) = (r?, c?);
-                let profile = ColumnProfile::fit(plan, r);
-                let report = profile.compare(plan, &c);
-                run.recycle_profile(profile);
-                run.recycle_side(c);
-                Ok(report)
+            let (columns, notes) = self.run(&plans, &sides, |run| {
+                let (r, c) = rayon::join(|| run.read(0), || run.read(1));
+                let mut out = Vec::with_capacity(run.group.len());
+                for ((plan, r), c) in run.group.iter().zip(r?).zip(c?) {
+                    let profile = ColumnProfile::fit(plan, r);
+                    out.push(profile.compare(plan, &c));
+                    run.recycle_profile(profile);
+                    run.recycle_side(c);
+                }
+                Ok(out)
             })?;
             let inputs = Inputs {
                 reference: sides[0].input(),
@@ -188,8 +190,13 @@ impl Engine {
             let schema = reference.schema();
             let plans = self.reference_plans(&schema)?;
             let sides = [SideRead::new(reference, "reference")?];
-            let (columns, notes) = self.run(&plans, &sides, |plan, run| {
-                Ok(ColumnProfile::fit(plan, run.read(0, plan)?))
+            let (columns, notes) = self.run(&plans, &sides, |run| {
+                Ok(run
+                    .group
+                    .iter()
+                    .zip(run.read(0)?)
+                    .map(|(plan, side)| ColumnProfile::fit(plan, side))
+                    .collect())
             })?;
             let fitted = arrow_schema::Schema::new(
                 plans
@@ -219,11 +226,13 @@ impl Engine {
                 .map(|p| reference.fitted_for(p, &self.config))
                 .collect::<Result<Vec<&ColumnProfile>>>()?;
             let sides = [SideRead::new(current, "current")?];
-            let (columns, notes) = self.run(&plans, &sides, |plan, run| {
-                let c = run.read(0, plan)?;
-                let report = fitted[run.index].compare(plan, &c);
-                run.recycle_side(c);
-                Ok(report)
+            let (columns, notes) = self.run(&plans, &sides, |run| {
+                let mut out = Vec::with_capacity(run.group.len());
+                for (j, (plan, c)) in run.group.iter().zip(run.read(0)?).enumerate() {
+                    out.push(fitted[run.first + j].compare(plan, &c));
+                    run.recycle_side(c);
+                }
+                Ok(out)
             })?;
             let inputs = Inputs {
                 reference: Input {
@@ -326,8 +335,8 @@ impl Engine {
         Ok(plans)
     }
 
-    /// Runs `column` for every plan with a bounded number in flight, in
-    /// plan order; the first error ends the run.
+    /// Runs `column` for every group of plans with a bounded amount of
+    /// data in flight; results in plan order; the first error ends the run.
     fn run<T, F>(
         &self,
         plans: &[ColumnPlan],
@@ -336,7 +345,7 @@ impl Engine {
     ) -> Result<(Vec<T>, Vec<String>)>
     where
         T: Send,
-        F: Fn(&ColumnPlan, &Run<'_>) -> Result<T> + Sync,
+        F: Fn(&Run<'_>) -> Result<Vec<T>> + Sync,
     {
         // memory per column from the sources' metadata, before any read
         let positions: Vec<std::collections::HashMap<&str, usize>> = sides
@@ -383,31 +392,56 @@ impl Engine {
             .clamp(1, threads.max(1))
             .min(plans.len().max(1));
         let split = (threads / (sides.len() * workers)).max(1);
+        // Small columns are read in groups, one projection per group: a
+        // Parquet reader's set-up costs time in the number of the file's
+        // columns, so one per column would make wide tables quadratic.
+        let per_worker = self.max_memory / workers as u64;
+        let mut groups: Vec<(usize, Vec<&ColumnPlan>)> = Vec::new();
+        let mut group_need = 0u64;
+        for (i, (p, &b)) in plans.iter().zip(&need).enumerate() {
+            let full = groups.last().is_none_or(|(_, g)| {
+                g.len() >= GROUP_MAX_COLUMNS
+                    || group_need.saturating_add(b) > per_worker.min(GROUP_MAX_BYTES)
+            });
+            if full {
+                groups.push((i, Vec::new()));
+                group_need = 0;
+            }
+            if let Some((_, g)) = groups.last_mut() {
+                g.push(p);
+            }
+            group_need = group_need.saturating_add(b);
+        }
         let pool = BufferPool::new(sides.len() * workers * split);
         let next = AtomicUsize::new(0);
-        let results: Mutex<Vec<Option<Result<T>>>> =
-            Mutex::new((0..plans.len()).map(|_| None).collect());
+        let results: Mutex<Vec<Option<Result<Vec<T>>>>> =
+            Mutex::new((0..groups.len()).map(|_| None).collect());
         let worker = || loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(plan) = plans.get(i) else { break };
+            let gi = next.fetch_add(1, Ordering::Relaxed);
+            let Some((first, group)) = groups.get(gi) else {
+                break;
+            };
             let run = Run {
                 sides,
                 positions: &positions,
                 split,
                 pool: &pool,
-                index: i,
+                group,
+                first: *first,
             };
-            let r = column(plan, &run);
+            let r = column(&run);
             if let Some(p) = &self.progress {
-                p.column_done(&plan.name, sides.iter().map(|s| s.rows).sum());
+                for plan in group {
+                    p.column_done(&plan.name, sides.iter().map(|s| s.rows).sum());
+                }
             }
             let failed = r.is_err();
             if let Ok(mut g) = results.lock() {
-                g[i] = Some(r);
+                g[gi] = Some(r);
             }
             if failed {
                 // stop handing out work: the first error ends the run
-                next.store(plans.len(), Ordering::Relaxed);
+                next.store(groups.len(), Ordering::Relaxed);
                 break;
             }
         };
@@ -424,7 +458,7 @@ impl Engine {
             .map_err(|_| Error::Internal("a worker panicked".into()))?
         {
             match r {
-                Some(Ok(c)) => columns.push(c),
+                Some(Ok(c)) => columns.extend(c),
                 Some(Err(e)) => return Err(e),
                 None => {}
             }
@@ -436,6 +470,12 @@ impl Engine {
     }
 }
 
+/// At most this many columns are read with one projection.
+const GROUP_MAX_COLUMNS: usize = 256;
+/// Columns are grouped while their data stays under this (larger ones are
+/// read alone, and their row groups in parallel parts).
+const GROUP_MAX_BYTES: u64 = 64 << 20;
+
 /// What a column's task can use: the sides' readers and the run's buffer
 /// pool.
 struct Run<'a> {
@@ -443,16 +483,26 @@ struct Run<'a> {
     positions: &'a [std::collections::HashMap<&'a str, usize>],
     split: usize,
     pool: &'a BufferPool,
-    /// The plan's index.
-    index: usize,
+    /// The group's columns.
+    group: &'a [&'a ColumnPlan],
+    /// The index of the group's first plan.
+    first: usize,
 }
 
 impl Run<'_> {
-    fn read(&self, k: usize, plan: &ColumnPlan) -> Result<Side> {
-        let column = *self.positions[k]
-            .get(plan.name.as_str())
-            .ok_or_else(|| Error::UnknownColumn(plan.name.clone()))?;
-        self.sides[k].read(plan, column, self.split, self.pool)
+    /// Side `k` of every column of the group.
+    fn read(&self, k: usize) -> Result<Vec<Side>> {
+        let columns = self
+            .group
+            .iter()
+            .map(|p| {
+                self.positions[k]
+                    .get(p.name.as_str())
+                    .copied()
+                    .ok_or_else(|| Error::UnknownColumn(p.name.clone()))
+            })
+            .collect::<Result<Vec<usize>>>()?;
+        self.sides[k].read_group(self.group, &columns, self.split, self.pool)
     }
     fn recycle_side(&self, side: Side) {
         if let Side::Numeric(v, _) = side {
@@ -489,66 +539,91 @@ impl<'a> SideRead<'a> {
         }
     }
 
-    /// Reads, accumulates and sorts one column of the side: one
-    /// accumulator per part of its read units (the first sized for the
-    /// whole side), read in parallel when there are several, merged in
-    /// part order. Every row the source announced must be read.
-    fn read(
+    /// Reads, accumulates and sorts columns of the side (one projection
+    /// for the whole group): one accumulator per column and part of the
+    /// side's read units (the first part's sized for the whole side), the
+    /// parts read in parallel when there are several and merged in part
+    /// order. Every row the source announced must be read.
+    fn read_group(
         &self,
-        plan: &ColumnPlan,
-        column: usize,
+        plans: &[&ColumnPlan],
+        columns: &[usize],
         split: usize,
         pool: &BufferPool,
-    ) -> Result<Side> {
-        let dictionary = matches!(plan.kind, Ok(ColumnKind::Categorical));
-        let numeric = matches!(plan.kind, Ok(ColumnKind::Numeric));
-        let expected = if numeric {
-            self.source.footprint(column).values
-        } else {
-            0
-        } as usize;
+    ) -> Result<Vec<Side>> {
+        let dictionary = plans
+            .iter()
+            .any(|p| matches!(p.kind, Ok(ColumnKind::Categorical)));
+        let numeric: Vec<bool> = plans
+            .iter()
+            .map(|p| matches!(p.kind, Ok(ColumnKind::Numeric)))
+            .collect();
+        let expected: Vec<usize> = columns
+            .iter()
+            .zip(&numeric)
+            .map(|(&c, &n)| {
+                if n {
+                    self.source.footprint(c).values as usize
+                } else {
+                    0
+                }
+            })
+            .collect();
         let context = |e: Error| match e {
             Error::Source(m) => Error::Source(format!("reading {} {m}", self.name)),
             e => e,
         };
-        let mut accs = self
-            .source
-            .parts(split)
+        let parts = self.source.parts(split);
+        let mut per_part = parts
             .par_iter()
             .enumerate()
             .map(|(k, part)| {
-                let cap = if k == 0 {
-                    expected
-                } else if numeric {
-                    part.rows as usize
-                } else {
-                    0
-                };
-                let mut acc = SideAccumulator::with_buffer(plan, pool.take(cap));
+                let mut accs: Vec<SideAccumulator> = plans
+                    .iter()
+                    .enumerate()
+                    .map(|(j, plan)| {
+                        let cap = match (k, numeric[j]) {
+                            (0, _) => expected[j],
+                            (_, true) => part.rows as usize,
+                            _ => 0,
+                        };
+                        SideAccumulator::with_buffer(plan, pool.take(cap))
+                    })
+                    .collect();
                 self.source
-                    .scan(column, part, dictionary, &mut |a| {
-                        acc.update(a);
+                    .scan_columns(columns, part, dictionary, &mut |j, a| {
+                        accs[j].update(a);
                         Ok(())
                     })
                     .map_err(context)?;
-                Ok(acc)
+                Ok(accs)
             })
             .collect::<Result<Vec<_>>>()?
             .into_iter();
-        let mut acc = accs
-            .next()
-            .unwrap_or_else(|| SideAccumulator::with_buffer(plan, Vec::new()));
-        for a in accs {
-            acc.merge_recycling(a, &mut |v| pool.recycle(v));
+        let mut accs = per_part.next().unwrap_or_else(|| {
+            plans
+                .iter()
+                .map(|p| SideAccumulator::with_buffer(p, Vec::new()))
+                .collect()
+        });
+        for part in per_part {
+            for (acc, a) in accs.iter_mut().zip(part) {
+                acc.merge_recycling(a, &mut |v| pool.recycle(v));
+            }
         }
-        let read = acc.counts().count;
-        if read != self.rows {
-            return Err(Error::Source(format!(
-                "reading {} column '{}': {read} rows read, {} announced by the source's metadata",
-                self.name, plan.name, self.rows
-            )));
-        }
-        Ok(acc.finish_recycling(&mut |v| pool.recycle(v)))
+        accs.into_iter()
+            .zip(plans)
+            .map(|(acc, plan)| {
+                let read = acc.counts().count;
+                if read != self.rows {
+                    return Err(Error::Source(format!(
+                        "reading {} column '{}': {read} rows read, {} announced by the source's metadata",
+                        self.name, plan.name, self.rows
+                    )));
+                }
+                Ok(acc.finish_recycling(&mut |v| pool.recycle(v)))
+            })
+            .collect()
     }
 }
 

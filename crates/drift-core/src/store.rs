@@ -98,6 +98,61 @@ struct ColumnMeta {
     /// Rows in the column's row group.
     #[serde(default)]
     stored_rows: u64,
+    /// Checksum of the stored data (see [`Digest`]), so that a damaged
+    /// value is an error, not a different comparison.
+    #[serde(default)]
+    checksum: u64,
+}
+
+/// A 64-bit digest of a column's stored data (values' bits, counts,
+/// category bytes), fixed by this format: each word is mixed by a
+/// multiply–xorshift round (the 64-bit finaliser of MurmurHash3).
+#[derive(Debug, Clone, Copy)]
+struct Digest(u64);
+
+impl Digest {
+    fn new() -> Digest {
+        Digest(0x9e37_79b9_7f4a_7c15)
+    }
+    fn word(&mut self, w: u64) {
+        let mut x = self.0 ^ w;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^= x >> 33;
+        self.0 = x.wrapping_add(w.rotate_left(17));
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        self.word(b.len() as u64);
+        let mut chunks = b.chunks_exact(8);
+        for c in &mut chunks {
+            self.word(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
+        }
+        let mut last = [0u8; 8];
+        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.word(u64::from_le_bytes(last));
+    }
+    fn of_values(values: &[f64], counts: &[u64]) -> u64 {
+        let mut d = Digest::new();
+        for v in values {
+            d.word(v.to_bits());
+        }
+        for c in counts {
+            d.word(*c);
+        }
+        d.0
+    }
+    fn of_categories(cats: &[(String, u64)]) -> u64 {
+        let mut d = Digest::new();
+        for (s, c) in cats {
+            d.bytes(s.as_bytes());
+            d.word(*c);
+        }
+        d.0
+    }
 }
 
 fn data_schema() -> SchemaRef {
@@ -159,13 +214,31 @@ impl Reference {
                 .schema()
                 .field_with_name(c.name())
                 .map_err(|e| perr(what, e))?;
-            let (stored, reason, rows) = match &c.data {
+            let (stored, reason, rows, checksum) = match &c.data {
                 ProfileData::Numeric(n) => match &n.values.sorted {
-                    Sorted::Values(v) => (Stored::Values, None, v.len() as u64),
-                    Sorted::Runs(r) => (Stored::Runs, None, r.values().len() as u64),
+                    Sorted::Values(v) => (
+                        Stored::Values,
+                        None,
+                        v.len() as u64,
+                        Digest::of_values(v, &[]),
+                    ),
+                    Sorted::Runs(r) => {
+                        let counts: Vec<u64> = r.runs().map(|(_, c)| c).collect();
+                        (
+                            Stored::Runs,
+                            None,
+                            r.values().len() as u64,
+                            Digest::of_values(r.values(), &counts),
+                        )
+                    }
                 },
-                ProfileData::Categorical(cc) => (Stored::Categories, None, cc.len() as u64),
-                ProfileData::Skipped(r) => (Stored::Skipped, Some(r.clone()), 0),
+                ProfileData::Categorical(cc) => (
+                    Stored::Categories,
+                    None,
+                    cc.len() as u64,
+                    Digest::of_categories(cc),
+                ),
+                ProfileData::Skipped(r) => (Stored::Skipped, Some(r.clone()), 0, 0),
             };
             let rg = (rows > 0).then(|| {
                 row_group += 1;
@@ -185,6 +258,7 @@ impl Reference {
                 reason,
                 row_group: rg,
                 stored_rows: rows,
+                checksum,
             });
         }
         let meta = Meta {
@@ -532,9 +606,17 @@ impl<R: Reopen> ProfileFile<R> {
                                 rc.extend_from_slice(n.values());
                             }
                         }
+                        if values.len() as u64 != c.stored_rows {
+                            return Err(corrupt("the row group holds another number of values than the metadata says"));
+                        }
                         (values, rc)
                     }
                 };
+                if Digest::of_values(&values, &run_counts) != c.checksum {
+                    return Err(corrupt(
+                        "the stored values do not match their checksum (the file is damaged)",
+                    ));
+                }
                 let sorted = match c.stored {
                     Stored::Runs => Sorted::runs_checked(values, &run_counts),
                     _ => Sorted::values_checked(values),
@@ -572,6 +654,11 @@ impl<R: Reopen> ProfileFile<R> {
                             cats.push((k.unwrap_or_default().to_string(), *v));
                         }
                     }
+                }
+                if Digest::of_categories(&cats) != c.checksum {
+                    return Err(corrupt(
+                        "the stored categories do not match their checksum (the file is damaged)",
+                    ));
                 }
                 if cats.windows(2).any(|w| w[0].0 >= w[1].0) || cats.iter().any(|(_, n)| *n == 0) {
                     return Err(corrupt(

@@ -75,6 +75,23 @@ pub trait ColumnSource: Sync {
         sink: &mut dyn FnMut(&dyn Array) -> Result<()>,
     ) -> Result<()>;
 
+    /// Streams several columns of the units of `part` (`columns` distinct),
+    /// calling `sink(j, array)` with `j` the position in `columns`. Sources
+    /// that can read several columns at once (one Parquet projection)
+    /// override it; the default reads them one after another.
+    fn scan_columns(
+        &self,
+        columns: &[usize],
+        part: &Part,
+        dictionary: bool,
+        sink: &mut dyn FnMut(usize, &dyn Array) -> Result<()>,
+    ) -> Result<()> {
+        for (j, &c) in columns.iter().enumerate() {
+            self.scan(c, part, dictionary, &mut |a| sink(j, a))?;
+        }
+        Ok(())
+    }
+
     /// Splits the units into at most `k` contiguous parts of about equal
     /// rows.
     fn parts(&self, k: usize) -> Vec<Part> {

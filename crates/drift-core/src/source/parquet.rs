@@ -307,6 +307,32 @@ impl ColumnSource for ParquetSource {
         dictionary: bool,
         sink: &mut dyn FnMut(&dyn Array) -> Result<()>,
     ) -> Result<()> {
+        self.scan_columns(&[column], part, dictionary, &mut |_, a| sink(a))
+    }
+
+    /// One projection for all the columns (a reader's set-up walks the
+    /// file's whole schema, so one per column would cost time quadratic in
+    /// the number of columns).
+    fn scan_columns(
+        &self,
+        columns: &[usize],
+        part: &Part,
+        dictionary: bool,
+        sink: &mut dyn FnMut(usize, &dyn Array) -> Result<()>,
+    ) -> Result<()> {
+        // a projection yields its columns in file order
+        let mut order: Vec<(usize, usize)> = columns.iter().copied().zip(0..).collect();
+        order.sort_unstable();
+        if order.windows(2).any(|w| w[0].0 == w[1].0) {
+            return Err(Error::Internal("a column asked for twice".into()));
+        }
+        let dictionary = dictionary
+            && columns.iter().any(|&c| {
+                matches!(
+                    self.schema.field(c).data_type(),
+                    DataType::Utf8 | DataType::LargeUtf8
+                )
+            });
         let units = &self.units[part.units.clone()];
         let mut i = 0;
         while i < units.len() {
@@ -317,16 +343,12 @@ impl ColumnSource for ParquetSource {
                 i += 1;
             }
             let f = &self.files[fi];
-            let md = if dictionary
-                && matches!(
-                    self.schema.field(column).data_type(),
-                    DataType::Utf8 | DataType::LargeUtf8
-                ) {
+            let md = if dictionary {
                 f.dictionary_metadata()?.clone()
             } else {
                 f.metadata.clone()
             };
-            let mask = ProjectionMask::roots(md.parquet_schema(), [column]);
+            let mask = ProjectionMask::roots(md.parquet_schema(), order.iter().map(|o| o.0));
             let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(f.reader.clone(), md)
                 .with_row_groups(groups)
                 .with_projection(mask)
@@ -335,7 +357,15 @@ impl ColumnSource for ParquetSource {
                 .map_err(|e| file_error(&f.path, e))?;
             for batch in reader {
                 let batch = batch.map_err(|e| file_error(&f.path, e))?;
-                sink(batch.column(0).as_ref())?;
+                if batch.num_columns() != order.len() {
+                    return Err(file_error(
+                        &f.path,
+                        "the projection returned another number of columns",
+                    ));
+                }
+                for (k, &(_, j)) in order.iter().enumerate() {
+                    sink(j, batch.column(k).as_ref())?;
+                }
             }
         }
         Ok(())
