@@ -21,18 +21,23 @@ fn verdict(r: &drift_core::Report) -> String {
 }
 
 fn configs() -> Vec<Config> {
-    let mut out = vec![Config::default()];
-    let mut c = Config::default();
-    c.psi_binning = PsiBinning::Evidently;
-    out.push(c);
-    let mut c = Config::default();
-    c.psi_bins = 7; // not the fitted bin count: recomputed from the stored values
-    out.push(c);
-    let mut c = Config::default();
-    c.correction = drift_core::Correction::BenjaminiHochberg;
-    c.decision = drift_core::Decision::Any;
-    out.push(c);
-    out
+    vec![
+        Config::default(),
+        Config {
+            psi_binning: PsiBinning::Evidently,
+            ..Config::default()
+        },
+        // not the fitted bin count: recomputed from the stored values
+        Config {
+            psi_bins: 7,
+            ..Config::default()
+        },
+        Config {
+            correction: drift_core::Correction::BenjaminiHochberg,
+            decision: drift_core::Decision::Any,
+            ..Config::default()
+        },
+    ]
 }
 
 /// compare(REF, CUR) == compare(load(save(fit(REF))), CUR), byte for byte.
@@ -92,7 +97,7 @@ fn shapes(seed: u64, n: usize, shift: f64) -> RecordBatch {
     let cats: Vec<Option<String>> = (0..n)
         .map(|i| (i % 13 != 0).then(|| format!("c{}", r() % (17 + shift as u64))))
         .collect();
-    let flags: Vec<bool> = (0..n).map(|_| r() % 3 == 0).collect();
+    let flags: Vec<bool> = (0..n).map(|_| r().is_multiple_of(3)).collect();
     let bin: Vec<&[u8]> = (0..n).map(|_| &b"xy"[..]).collect();
     RecordBatch::try_from_iter([
         ("cont", Arc::new(Float64Array::from(cont)) as ArrayRef),
