@@ -7,7 +7,8 @@ Writes reference/current files of N columns x ROWS rows under
 benches/data/wide/N/ (one row group each, as pyarrow writes them: 80% float64,
 10% int64 counts, 10% strings), then times, side by side per N:
 `drift compare` (all columns), `drift fit`, `drift compare ref.drift CUR`, and
-pyarrow reading both files whole (the floor a Python tool starts from).
+pyarrow reading both files whole (the floor a Python tool starts from);
+medians of --runs runs.
 Time should grow linearly in N: the table shows seconds per 1,000 columns.
 """
 import argparse, os, subprocess, sys, time
@@ -41,6 +42,7 @@ def main():
     ap.add_argument("--columns", default="1000,2000,4000,10000")
     ap.add_argument("--rows", type=int, default=1000)
     ap.add_argument("--drift", default=os.path.join(ROOT, "target", "release", "drift"))
+    ap.add_argument("--runs", type=int, default=3, help="median of this many runs")
     a = ap.parse_args()
     print("| columns | drift compare s | s per 1k cols | drift fit s | compare ref.drift s | pyarrow read both s |")
     print("|---:|---:|---:|---:|---:|---:|")
@@ -50,11 +52,15 @@ def main():
         r, c, prof = (os.path.join(d, x) for x in ("reference.parquet", "current.parquet", "ref.drift"))
         if not os.path.exists(c):
             gen(n, a.rows, r, 1); gen(n, a.rows, c, 2)
-        t_cmp = timed([a.drift, "compare", r, c, "--quiet"])
-        t_fit = timed([a.drift, "fit", r, "-o", prof, "--quiet"])
-        t_prof = timed([a.drift, "compare", prof, c, "--quiet"])
+        import statistics
         import pyarrow.parquet as pq
-        t0 = time.perf_counter(); pq.read_table(r); pq.read_table(c); t_pa = time.perf_counter() - t0
+        def pa_read():
+            t0 = time.perf_counter(); pq.read_table(r); pq.read_table(c); return time.perf_counter() - t0
+        med = lambda f: statistics.median(f() for _ in range(a.runs))
+        t_cmp = med(lambda: timed([a.drift, "compare", r, c, "--quiet"]))
+        t_fit = med(lambda: timed([a.drift, "fit", r, "-o", prof, "--quiet"]))
+        t_prof = med(lambda: timed([a.drift, "compare", prof, c, "--quiet"]))
+        t_pa = med(pa_read)
         print(f"| {n} | {t_cmp:.2f} | {t_cmp / n * 1000:.3f} | {t_fit:.2f} | {t_prof:.2f} | {t_pa:.2f} |", flush=True)
 
 if __name__ == "__main__":

@@ -198,12 +198,7 @@ impl Engine {
                     .map(|(plan, side)| ColumnProfile::fit(plan, side))
                     .collect())
             })?;
-            let fitted = arrow_schema::Schema::new(
-                plans
-                    .iter()
-                    .filter_map(|p| schema.field_with_name(&p.name).ok().cloned())
-                    .collect::<Vec<_>>(),
-            );
+            let fitted = fitted_schema(&schema, &plans);
             Ok(Reference::new(
                 Arc::new(fitted),
                 columns,
@@ -263,12 +258,7 @@ impl Engine {
                 .zip(sides)
                 .map(|(p, a)| ColumnProfile::fit(p, a.finish()))
                 .collect();
-            let fitted = arrow_schema::Schema::new(
-                plans
-                    .iter()
-                    .filter_map(|p| schema.field_with_name(&p.name).ok().cloned())
-                    .collect::<Vec<_>>(),
-            );
+            let fitted = fitted_schema(&schema, &plans);
             Ok(Reference::new(
                 Arc::new(fitted),
                 columns,
@@ -470,6 +460,20 @@ impl Engine {
     }
 }
 
+/// The fields of the fitted columns, in schema order.
+fn fitted_schema(schema: &arrow_schema::Schema, plans: &[ColumnPlan]) -> arrow_schema::Schema {
+    let names: std::collections::HashSet<&str> = plans.iter().map(|p| p.name.as_str()).collect();
+    let mut seen = std::collections::HashSet::new();
+    arrow_schema::Schema::new(
+        schema
+            .fields()
+            .iter()
+            .filter(|f| names.contains(f.name().as_str()) && seen.insert(f.name().as_str()))
+            .cloned()
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// At most this many columns are read with one projection.
 const GROUP_MAX_COLUMNS: usize = 256;
 /// Columns are grouped while their data stays under this (larger ones are
@@ -636,12 +640,17 @@ fn accumulate_stream<I>(
 where
     I: IntoIterator<Item = std::result::Result<RecordBatch, ArrowError>>,
 {
+    let mut index = std::collections::HashMap::new();
+    for (i, f) in schema.fields().iter().enumerate() {
+        index.entry(f.name().as_str()).or_insert(i);
+    }
     let columns = plans
         .iter()
         .map(|p| {
-            schema
-                .index_of(&p.name)
-                .map_err(|_| Error::UnknownColumn(p.name.clone()))
+            index
+                .get(p.name.as_str())
+                .copied()
+                .ok_or_else(|| Error::UnknownColumn(p.name.clone()))
         })
         .collect::<Result<Vec<usize>>>()?;
     let mut accs: Vec<SideAccumulator> = plans.iter().map(|p| SideAccumulator::new(p, 0)).collect();

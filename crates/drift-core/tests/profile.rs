@@ -181,7 +181,7 @@ fn damaged_foreign_and_future_profiles_are_errors() {
         .to_bytes()
         .unwrap();
     let mut r = xorshift(9);
-    for _ in 0..300 {
+    for _ in 0..1000 {
         let mut b = bytes.clone();
         let i = (r() % b.len() as u64) as usize;
         b[i] ^= 1 << (r() % 8);
@@ -291,4 +291,28 @@ proptest! {
         let union = engine.fit(&Batches::new([a, b]).unwrap()).unwrap();
         prop_assert_eq!(fa.merge(&fb).unwrap().to_bytes().unwrap(), union.to_bytes().unwrap());
     }
+}
+
+#[test]
+fn a_profile_file_of_many_columns_loads_in_parallel_intact() {
+    let n = 2_000;
+    let cols: Vec<(String, ArrayRef)> = (0..120)
+        .map(|c| {
+            let mut r = xorshift(c + 1);
+            let v: Vec<f64> = (0..n).map(|_| (r() >> 11) as f64 / 9e15).collect();
+            (format!("x{c}"), Arc::new(Float64Array::from(v)) as ArrayRef)
+        })
+        .collect();
+    let batch = RecordBatch::try_from_iter(cols).unwrap();
+    let fitted = Engine::new(Config::default())
+        .unwrap()
+        .fit(&Batches::new([batch]).unwrap())
+        .unwrap();
+    let path = std::env::temp_dir().join(format!("drift-wide-{}.drift", std::process::id()));
+    fitted.save(&path).unwrap();
+    for _ in 0..5 {
+        let loaded = Reference::load(&path).unwrap();
+        assert_eq!(loaded.to_bytes().unwrap(), fitted.to_bytes().unwrap());
+    }
+    std::fs::remove_file(&path).unwrap();
 }

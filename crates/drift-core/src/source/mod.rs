@@ -18,7 +18,7 @@
 
 mod memory;
 #[cfg(feature = "parquet")]
-mod parquet;
+pub(crate) mod parquet;
 
 pub use memory::Batches;
 #[cfg(feature = "parquet")]

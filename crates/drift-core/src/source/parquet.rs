@@ -372,7 +372,7 @@ impl ColumnSource for ParquetSource {
     }
 }
 
-mod positioned {
+pub(crate) mod positioned {
     //! Parquet's `ChunkReader` for `File` duplicates the descriptor, seeks,
     //! reads and closes it for every page header and every page (on the L
     //! benchmark 41k times each, plus 8 KiB buffered reads for headers of a
@@ -395,6 +395,7 @@ mod positioned {
     }
 
     impl PositionedFile {
+        /// Opens `path` for reading by offset.
         pub fn open(path: &Path) -> std::io::Result<PositionedFile> {
             let file = File::open(path)?;
             let len = file.metadata()?.len();
