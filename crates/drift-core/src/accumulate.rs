@@ -55,6 +55,15 @@ impl SortedValues {
         }
     }
 
+    /// Values with their summaries as computed before (a loaded profile).
+    pub(crate) fn from_parts(sorted: Sorted, moments: Moments, distinct: u64) -> SortedValues {
+        SortedValues {
+            sorted,
+            moments,
+            distinct,
+        }
+    }
+
     /// Number of finite values.
     pub fn len(&self) -> usize {
         self.sorted.len()

@@ -163,14 +163,20 @@ impl Engine {
             ];
             let (columns, notes) = self.run(&plans, &sides, |run| {
                 let (r, c) = rayon::join(|| run.read(0), || run.read(1));
-                let mut out = Vec::with_capacity(run.group.len());
-                for ((plan, r), c) in run.group.iter().zip(r?).zip(c?) {
-                    let profile = ColumnProfile::fit(plan, r);
-                    out.push(profile.compare(plan, &c));
-                    run.recycle_profile(profile);
-                    run.recycle_side(c);
-                }
-                Ok(out)
+                // the group's columns are compared in parallel
+                Ok(run
+                    .group
+                    .par_iter()
+                    .zip(r?)
+                    .zip(c?)
+                    .map(|((plan, r), c)| {
+                        let profile = ColumnProfile::fit(plan, r);
+                        let report = profile.compare(plan, &c);
+                        run.recycle_profile(profile);
+                        run.recycle_side(c);
+                        report
+                    })
+                    .collect())
             })?;
             let inputs = Inputs {
                 reference: sides[0].input(),
@@ -193,7 +199,7 @@ impl Engine {
             let (columns, notes) = self.run(&plans, &sides, |run| {
                 Ok(run
                     .group
-                    .iter()
+                    .par_iter()
                     .zip(run.read(0)?)
                     .map(|(plan, side)| ColumnProfile::fit(plan, side))
                     .collect())
@@ -222,12 +228,17 @@ impl Engine {
                 .collect::<Result<Vec<&ColumnProfile>>>()?;
             let sides = [SideRead::new(current, "current")?];
             let (columns, notes) = self.run(&plans, &sides, |run| {
-                let mut out = Vec::with_capacity(run.group.len());
-                for (j, (plan, c)) in run.group.iter().zip(run.read(0)?).enumerate() {
-                    out.push(fitted[run.first + j].compare(plan, &c));
-                    run.recycle_side(c);
-                }
-                Ok(out)
+                Ok(run
+                    .group
+                    .par_iter()
+                    .zip(run.read(0)?)
+                    .enumerate()
+                    .map(|(j, (plan, c))| {
+                        let report = fitted[run.first + j].compare(plan, &c);
+                        run.recycle_side(c);
+                        report
+                    })
+                    .collect())
             })?;
             let inputs = Inputs {
                 reference: Input {

@@ -67,7 +67,7 @@ const CHECKSUM_KEY: &str = "drift.profile.checksum";
 fn meta_digest(json: &str) -> String {
     let mut d = Digest::new();
     d.bytes(json.as_bytes());
-    format!("{:016x}", d.0)
+    format!("{:016x}", d.finish())
 }
 
 /// Rows per batch when writing (bounds the temporary Arrow arrays).
@@ -113,30 +113,85 @@ struct ColumnMeta {
     /// Rows in the column's row group.
     #[serde(default)]
     stored_rows: u64,
+    /// The numeric column's moments and distinct count as computed at fit
+    /// (f64 as their bit patterns, so that they load exactly): loading
+    /// need not pass over the values again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    moments: Option<StoredMoments>,
     /// Checksum of the stored data (see [`Digest`]), so that a damaged
     /// value is an error, not a different comparison.
     #[serde(default)]
     checksum: u64,
 }
 
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredMoments {
+    min: u64,
+    max: u64,
+    mean: u64,
+    std: u64,
+    distinct: u64,
+}
+
+impl StoredMoments {
+    fn of(v: &SortedValues) -> StoredMoments {
+        StoredMoments {
+            min: v.moments.min.to_bits(),
+            max: v.moments.max.to_bits(),
+            mean: v.moments.mean.to_bits(),
+            std: v.moments.std.to_bits(),
+            distinct: v.distinct,
+        }
+    }
+}
+
 /// A 64-bit digest of a column's stored data (values' bits, counts,
-/// category bytes), fixed by this format: each word is mixed by a
-/// multiply–xorshift round (the 64-bit finaliser of MurmurHash3).
-#[derive(Debug, Clone, Copy)]
-struct Digest(u64);
+/// category bytes), fixed by this format: words are dealt round-robin to
+/// four lanes (independent chains, so the digest runs at memory speed),
+/// each mixed by a multiply–xorshift round (the 64-bit finaliser of
+/// MurmurHash3), and the lanes folded in order at the end.
+#[derive(Debug, Clone)]
+struct Digest {
+    lanes: [u64; 4],
+    next: usize,
+    words: u64,
+}
+
+#[inline(always)]
+fn mix(s: u64, w: u64) -> u64 {
+    let mut x = s ^ w;
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^= x >> 33;
+    x.wrapping_add(w.rotate_left(17))
+}
 
 impl Digest {
     fn new() -> Digest {
-        Digest(0x9e37_79b9_7f4a_7c15)
+        Digest {
+            lanes: [
+                0x9e37_79b9_7f4a_7c15,
+                0xbf58_476d_1ce4_e5b9,
+                0x94d0_49bb_1331_11eb,
+                0x2545_f491_4f6c_dd1d,
+            ],
+            next: 0,
+            words: 0,
+        }
     }
     fn word(&mut self, w: u64) {
-        let mut x = self.0 ^ w;
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        x ^= x >> 33;
-        self.0 = x.wrapping_add(w.rotate_left(17));
+        self.lanes[self.next] = mix(self.lanes[self.next], w);
+        self.next = (self.next + 1) & 3;
+        self.words += 1;
+    }
+    fn words(&mut self, ws: impl Iterator<Item = u64>) {
+        // four words at a time into the four lanes, whatever the offset
+        for w in ws {
+            self.word(w);
+        }
     }
     fn bytes(&mut self, b: &[u8]) {
         self.word(b.len() as u64);
@@ -150,15 +205,24 @@ impl Digest {
         last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
         self.word(u64::from_le_bytes(last));
     }
+    fn finish(&self) -> u64 {
+        self.lanes
+            .iter()
+            .fold(mix(0, self.words), |acc, &l| mix(acc, l))
+    }
     fn of_values(values: &[f64], counts: &[u64]) -> u64 {
         let mut d = Digest::new();
-        for v in values {
-            d.word(v.to_bits());
+        let mut quads = values.chunks_exact(4);
+        for q in &mut quads {
+            // the lanes are independent: the compiler interleaves them
+            for k in 0..4 {
+                d.lanes[k] = mix(d.lanes[k], q[k].to_bits());
+            }
         }
-        for c in counts {
-            d.word(*c);
-        }
-        d.0
+        d.words += (values.len() - quads.remainder().len()) as u64;
+        d.words(quads.remainder().iter().map(|v| v.to_bits()));
+        d.words(counts.iter().copied());
+        d.finish()
     }
     fn of_categories(cats: &[(String, u64)]) -> u64 {
         let mut d = Digest::new();
@@ -166,8 +230,65 @@ impl Digest {
             d.bytes(s.as_bytes());
             d.word(*c);
         }
-        d.0
+        d.finish()
     }
+}
+
+/// The checksum of stored values and counts ([`Digest::of_values`]),
+/// whether every value is finite, and whether they ascend in total order
+/// (−0.0 before 0.0), in one pass.
+fn scan_values(values: &[f64], counts: &[u64]) -> (u64, bool, bool) {
+    let key = |x: f64| {
+        let b = x.to_bits();
+        if b >> 63 == 1 {
+            !b
+        } else {
+            b | (1 << 63)
+        }
+    };
+    let mut d = Digest::new();
+    let (mut finite, mut ascending) = (true, true);
+    let mut prev = 0u64;
+    let mut quads = values.chunks_exact(4);
+    for q in &mut quads {
+        let mut f = true;
+        let mut a = true;
+        for k in 0..4 {
+            d.lanes[k] = mix(d.lanes[k], q[k].to_bits());
+            f &= q[k].is_finite();
+            let kk = key(q[k]);
+            a &= kk >= prev;
+            prev = kk;
+        }
+        finite &= f;
+        ascending &= a;
+    }
+    d.words += (values.len() - quads.remainder().len()) as u64;
+    for &x in quads.remainder() {
+        d.word(x.to_bits());
+        finite &= x.is_finite();
+        let kk = key(x);
+        ascending &= kk >= prev;
+        prev = kk;
+    }
+    d.words(counts.iter().copied());
+    (d.finish(), finite, ascending)
+}
+
+/// The schema written: `column` as a dictionary (one value per row group,
+/// so the writer does not intern the name once per row); it reads back as
+/// [`data_schema`].
+fn write_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new(
+            "column",
+            DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+            false,
+        ),
+        Field::new("value", DataType::Float64, true),
+        Field::new("count", DataType::UInt64, true),
+        Field::new("category", DataType::Utf8, true),
+    ]))
 }
 
 fn data_schema() -> SchemaRef {
@@ -278,6 +399,10 @@ impl Reference {
                 reason,
                 row_group: rg,
                 stored_rows: rows,
+                moments: match &c.data {
+                    ProfileData::Numeric(n) => Some(StoredMoments::of(&n.values)),
+                    _ => None,
+                },
                 checksum,
             });
         }
@@ -317,7 +442,7 @@ impl Reference {
                 KeyValue::new(CHECKSUM_KEY.to_string(), meta_digest(&json)),
             ]))
             .build();
-        let schema = data_schema();
+        let schema = write_schema();
         let mut writer =
             ArrowWriter::try_new(w, schema.clone(), Some(props)).map_err(|e| perr(what, e))?;
         for c in self.columns() {
@@ -350,11 +475,17 @@ fn column_batches(
     schema: &SchemaRef,
 ) -> std::result::Result<Vec<RecordBatch>, arrow_schema::ArrowError> {
     let name = |n: usize| -> ArrayRef {
-        Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
-            c.name(),
-            n,
-        )))
+        let keys = arrow_array::Int32Array::from(vec![0; n]);
+        let values: ArrayRef = Arc::new(StringArray::from(vec![c.name()]));
+        match arrow_array::DictionaryArray::try_new(keys, values) {
+            Ok(d) => Arc::new(d),
+            Err(_) => Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
+                c.name(),
+                n,
+            ))),
+        }
     };
+
     let mut out = Vec::new();
     match &c.data {
         ProfileData::Numeric(p) => match &p.values.sorted {
@@ -671,14 +802,22 @@ impl<R: Reopen> ProfileFile<R> {
                         (values, rc)
                     }
                 };
-                if Digest::of_values(&values, &run_counts) != c.checksum {
+                // one pass: checksum, finite, ascending in total order
+                let (digest, finite, ascending) = scan_values(&values, &run_counts);
+                if digest != c.checksum {
                     return Err(corrupt(
                         "the stored values do not match their checksum (the file is damaged)",
                     ));
                 }
+                if !finite {
+                    return Err(corrupt("a stored value is not finite"));
+                }
                 let sorted = match c.stored {
+                    // runs are few: their own checks (strictly ascending,
+                    // positive counts) are cheap
                     Stored::Runs => Sorted::runs_checked(values, &run_counts),
-                    _ => Sorted::values_checked(values),
+                    _ if ascending => Ok(Sorted::Values(values)),
+                    _ => Err("the stored values are not sorted".into()),
                 }
                 .map_err(|e| corrupt(&e))?;
                 if sorted.len() as u64 != counts.valid() {
@@ -692,7 +831,35 @@ impl<R: Reopen> ProfileFile<R> {
                     .config
                     .resolve(&c.name, ColumnKind::Numeric)
                     .psi_bins;
-                ProfileData::Numeric(NumericProfile::new(SortedValues::of_sorted(sorted), bins))
+                let values = match &c.moments {
+                    // the fit's own moments; their range checked against
+                    // the values
+                    Some(m) => {
+                        let (lo, hi) = match sorted.len() {
+                            0 => (0f64, 0f64),
+                            n => (sorted.at(0), sorted.at(n - 1)),
+                        };
+                        if lo.to_bits() != m.min
+                            || hi.to_bits() != m.max
+                            || m.distinct > sorted.len() as u64
+                        {
+                            return Err(corrupt("the stored moments do not match the values"));
+                        }
+                        SortedValues::from_parts(
+                            sorted,
+                            crate::kernels::moments::Moments {
+                                count: counts.valid(),
+                                min: f64::from_bits(m.min),
+                                max: f64::from_bits(m.max),
+                                mean: f64::from_bits(m.mean),
+                                std: f64::from_bits(m.std),
+                            },
+                            m.distinct,
+                        )
+                    }
+                    None => SortedValues::of_sorted(sorted),
+                };
+                ProfileData::Numeric(NumericProfile::new(values, bins))
             }
             (Stored::Categories, g) => {
                 let mut cats: Vec<(String, u64)> = Vec::with_capacity(c.stored_rows as usize);

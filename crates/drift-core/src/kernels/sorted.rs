@@ -203,18 +203,6 @@ impl Sorted {
         Sorted::Values(values)
     }
 
-    /// Sorted values from an untrusted store: checked to be finite and
-    /// ascending in total order (no −0.0 after 0.0).
-    pub(crate) fn values_checked(values: Vec<f64>) -> Result<Sorted, String> {
-        if let Some(x) = values.iter().find(|x| !x.is_finite()) {
-            return Err(format!("a stored value is not finite ({x})"));
-        }
-        if values.windows(2).any(|w| w[0].total_cmp(&w[1]).is_gt()) {
-            return Err("the stored values are not sorted".into());
-        }
-        Ok(Sorted::Values(values))
-    }
-
     /// Runs from an untrusted store: `values` finite and strictly ascending
     /// in total order, `counts` positive, their sum within `u64`.
     pub(crate) fn runs_checked(values: Vec<f64>, counts: &[u64]) -> Result<Sorted, String> {
