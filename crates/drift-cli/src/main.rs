@@ -13,7 +13,7 @@ use clap::Parser;
 use cli::{Cli, ColorChoice, Command, CompareArgs, FitArgs, Format, RunArgs};
 use drift_core::source::{ColumnSource, ParquetSource};
 use drift_core::store::{is_profile, ProfileFile};
-use drift_core::{plan_columns, Engine, Reference, Report};
+use drift_core::{Engine, Reference, Report};
 use drift_render as render;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -194,21 +194,14 @@ fn compare(args: CompareArgs) -> Result<u8> {
         match profile_path(&args.reference) {
             Some(p) => {
                 let current = open(&args.current, "current")?;
-                // a fitted profile: only the columns this comparison needs
-                // are loaded, and the reference is neither read nor sorted
-                let file = ProfileFile::open(&p).map_err(|e| anyhow!("{e}"))?;
-                let (plans, _) = plan_columns(file.schema(), &current.schema(), engine.config())
-                    .map_err(|e| anyhow!("{e}"))?;
-                let names: Vec<String> = plans.into_iter().map(|p| p.name).collect();
-                let reference = file
-                    .load(Some(&names))
+                // a fitted profile: each column's fitted data is loaded
+                // when its turn comes; the reference is neither read nor
+                // sorted
+                let file = ProfileFile::open(&p)
                     .map_err(|e| anyhow!("{e}"))?
                     .with_location(args.reference.clone());
-                let bar = Bar::new(&args.run, names.len());
-                let r = engine
-                    .clone()
-                    .with_progress(bar.clone())
-                    .compare_to(&reference, &current);
+                let bar = Bar::new(&args.run, file.schema().fields().len());
+                let r = file.compare(&engine.clone().with_progress(bar.clone()), &current);
                 bar.finish();
                 r.map_err(|e| anyhow!("{e}"))
             }

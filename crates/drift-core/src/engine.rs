@@ -219,32 +219,57 @@ impl Engine {
     /// Compares a source against a fitted reference: only the current side
     /// is read; the reference is neither re-read nor re-sorted.
     pub fn compare_to(&self, reference: &Reference, current: &dyn ColumnSource) -> Result<Report> {
+        let input = Input {
+            path: reference.location().map(str::to_string),
+            rows: reference.rows(),
+        };
+        self.compare_fitted(reference.schema(), input, current, &|plan| {
+            reference
+                .fitted_for(plan, &self.config)
+                .map(Fitted::Borrowed)
+        })
+    }
+
+    /// Compares a source against fitted columns that `fitted` hands out
+    /// per plan — borrowed from a [`Reference`] in memory, or loaded from a
+    /// profile file as each column's turn comes (so a profile compares
+    /// with the same bounded memory as raw data). A fitted column whose
+    /// settings need a refit ends the run with that error.
+    pub(crate) fn compare_fitted<'f>(
+        &self,
+        schema: &arrow_schema::SchemaRef,
+        reference: Input,
+        current: &dyn ColumnSource,
+        fitted: &(dyn Fn(&ColumnPlan) -> Result<Fitted<'f>> + Sync),
+    ) -> Result<Report> {
         self.install(|| {
-            let (plans, findings) =
-                plan_columns(reference.schema(), &current.schema(), &self.config)?;
-            let fitted = plans
-                .iter()
-                .map(|p| reference.fitted_for(p, &self.config))
-                .collect::<Result<Vec<&ColumnProfile>>>()?;
+            let (plans, findings) = plan_columns(schema, &current.schema(), &self.config)?;
             let sides = [SideRead::new(current, "current")?];
             let (columns, notes) = self.run(&plans, &sides, |run| {
+                // the group's fitted columns load while its current side is read
+                let (f, c) = rayon::join(
+                    || {
+                        run.group
+                            .par_iter()
+                            .map(|p| fitted(p))
+                            .collect::<Result<Vec<_>>>()
+                    },
+                    || run.read(0),
+                );
                 Ok(run
                     .group
                     .par_iter()
-                    .zip(run.read(0)?)
-                    .enumerate()
-                    .map(|(j, (plan, c))| {
-                        let report = fitted[run.first + j].compare(plan, &c);
+                    .zip(f?)
+                    .zip(c?)
+                    .map(|((plan, f), c)| {
+                        let report = f.compare(plan, &c);
                         run.recycle_side(c);
                         report
                     })
                     .collect())
             })?;
             let inputs = Inputs {
-                reference: Input {
-                    path: reference.location().map(str::to_string),
-                    rows: reference.rows(),
-                },
+                reference,
                 current: sides[0].input(),
             };
             let mut report = finalize(columns, findings, inputs, &self.config);
@@ -419,7 +444,7 @@ impl Engine {
             Mutex::new((0..groups.len()).map(|_| None).collect());
         let worker = || loop {
             let gi = next.fetch_add(1, Ordering::Relaxed);
-            let Some((first, group)) = groups.get(gi) else {
+            let Some((_, group)) = groups.get(gi) else {
                 break;
             };
             let run = Run {
@@ -428,7 +453,6 @@ impl Engine {
                 split,
                 pool: &pool,
                 group,
-                first: *first,
             };
             let r = column(&run);
             if let Some(p) = &self.progress {
@@ -491,6 +515,23 @@ const GROUP_MAX_COLUMNS: usize = 256;
 /// read alone, and their row groups in parallel parts).
 const GROUP_MAX_BYTES: u64 = 64 << 20;
 
+/// A fitted column, borrowed from a reference in memory or loaded for one
+/// comparison.
+pub(crate) enum Fitted<'a> {
+    Borrowed(&'a ColumnProfile),
+    Owned(Box<ColumnProfile>),
+}
+
+impl std::ops::Deref for Fitted<'_> {
+    type Target = ColumnProfile;
+    fn deref(&self) -> &ColumnProfile {
+        match self {
+            Fitted::Borrowed(p) => p,
+            Fitted::Owned(p) => p.as_ref(),
+        }
+    }
+}
+
 /// What a column's task can use: the sides' readers and the run's buffer
 /// pool.
 struct Run<'a> {
@@ -500,8 +541,6 @@ struct Run<'a> {
     pool: &'a BufferPool,
     /// The group's columns.
     group: &'a [&'a ColumnPlan],
-    /// The index of the group's first plan.
-    first: usize,
 }
 
 impl Run<'_> {

@@ -130,6 +130,21 @@ impl Reference {
             .iter()
             .find(|c| c.name == plan.name)
             .ok_or_else(|| Error::UnknownColumn(plan.name.clone()))?;
+        check_fitted(p, plan, &self.config, config)?;
+        Ok(p)
+    }
+}
+
+/// Checks that a fitted column was fitted (with `fitted`) the way
+/// `config` would fit it for `plan`; a setting that needs a refit is an
+/// error that says so.
+pub(crate) fn check_fitted(
+    p: &ColumnProfile,
+    plan: &ColumnPlan,
+    fitted: &Config,
+    config: &Config,
+) -> Result<()> {
+    {
         let refit = |what: String| {
             Err(Error::InvalidConfig(format!(
                 "column '{}': {what}; refit the reference with these settings (drift fit)",
@@ -141,7 +156,7 @@ impl Reference {
             ProfileData::Categorical(_) => Some(ColumnKind::Categorical),
             ProfileData::Skipped(_) => None,
         };
-        let fitted_plan = ColumnPlan::for_reference(&p.name, &p.dtype, &self.config);
+        let fitted_plan = ColumnPlan::for_reference(&p.name, &p.dtype, fitted);
         match (&plan.kind, fitted_kind) {
             (Err(_), _) => {}
             (Ok(k), Some(f)) if *k != f => {
@@ -162,16 +177,18 @@ impl Reference {
         };
         if plan.kind == Ok(ColumnKind::Categorical)
             && cat_limit_matters
-            && config.max_categories != self.config.max_categories
+            && config.max_categories != fitted.max_categories
         {
             return refit(format!(
                 "it was fitted with max_categories = {}, now {}",
-                self.config.max_categories, config.max_categories
+                fitted.max_categories, config.max_categories
             ));
         }
-        Ok(p)
+        Ok(())
     }
+}
 
+impl Reference {
     /// Merges the reference of another dataset with the same schema and
     /// fitted settings: the result is the reference of the union of the two
     /// datasets (its values, counts and moments are those a fit of the

@@ -151,6 +151,14 @@ fn profile_file_is_parquet_and_loads_only_what_is_asked() {
     )));
     let file = drift_core::store::ProfileFile::open(&path).unwrap();
     assert_eq!(file.schema().fields().len(), 5);
+    // compared straight from the file (columns loaded one by one): the
+    // same report as the reference in memory
+    let current = Batches::new([shapes(7, 4_000, 1.0)]).unwrap();
+    let engine = Engine::new(Config::default()).unwrap();
+    assert_eq!(
+        verdict(&file.compare(&engine, &current).unwrap()),
+        verdict(&engine.compare_to(&fitted, &current).unwrap())
+    );
     let part = file.load(Some(&["cats".to_string()])).unwrap();
     assert_eq!(part.columns().len(), 1);
     assert_eq!(part.columns()[0].name(), "cats");
