@@ -27,7 +27,7 @@ use crate::kernels::sorted::Sorted;
 use crate::plan::{plan_columns, ColumnPlan};
 use crate::reference::Reference;
 use crate::report::{ColumnReport, Input, Inputs, Report};
-use crate::source::{ColumnSource, Footprint};
+use crate::source::{Batches, ColumnSource, Footprint};
 use arrow_array::RecordBatch;
 use arrow_schema::ArrowError;
 use rayon::prelude::*;
@@ -718,4 +718,55 @@ where
             .for_each(|(acc, &i)| acc.update(batch.column(i).as_ref()));
     }
     Ok((accs, rows))
+}
+
+impl Reference {
+    /// Fits the reference from record batches (any number and sizes).
+    /// Columns are fitted in parallel.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use arrow_array::{Float64Array, RecordBatch, ArrayRef};
+    /// use drift_core::{Config, Reference};
+    /// let batch = |v: Vec<f64>| RecordBatch::try_from_iter([("x", Arc::new(Float64Array::from(v)) as ArrayRef)]).unwrap();
+    /// let reference = Reference::fit(&[batch((0..100).map(|i| i as f64).collect())], &Config::default()).unwrap();
+    /// let report = reference.compare(&[batch((0..100).map(|i| i as f64 + 50.0).collect())]).unwrap();
+    /// assert!(report.columns[0].drift);
+    /// ```
+    pub fn fit(batches: &[RecordBatch], config: &Config) -> Result<Reference> {
+        Engine::new(config.clone())?.fit(&Batches::new(batches.iter().cloned())?)
+    }
+
+    /// Compares current batches against the fitted reference with the
+    /// configuration it was fitted with. Never re-reads or re-sorts the
+    /// reference. (Any other source or configuration:
+    /// [`Engine::compare_to`].)
+    pub fn compare(&self, current: &[RecordBatch]) -> Result<Report> {
+        Engine::new(self.config().clone())?
+            .compare_to(self, &Batches::new(current.iter().cloned())?)
+    }
+}
+
+/// One-shot comparison of batches in memory: fit the reference and compare
+/// the current batches, the two sides of each column extracted and sorted
+/// in parallel.
+///
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{StringArray, RecordBatch, ArrayRef};
+/// use drift_core::{compare, Config};
+/// let b = |v: Vec<&str>| RecordBatch::try_from_iter([("c", Arc::new(StringArray::from(v)) as ArrayRef)]).unwrap();
+/// let r = compare(&[b(vec!["a", "b", "a", "b"])], &[b(vec!["a", "b", "b", "a"])], &Config::default()).unwrap();
+/// assert!(!r.summary.dataset_drift);
+/// assert_eq!(r.columns[0].tests.iter().find(|t| t.test == drift_core::TestKind::Chi2).unwrap().p_value, Some(1.0));
+/// ```
+pub fn compare(
+    reference: &[RecordBatch],
+    current: &[RecordBatch],
+    config: &Config,
+) -> Result<Report> {
+    Engine::new(config.clone())?.compare(
+        &Batches::new(reference.iter().cloned())?,
+        &Batches::new(current.iter().cloned())?,
+    )
 }

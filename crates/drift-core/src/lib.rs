@@ -61,11 +61,11 @@ pub use accumulate::{Side, SideAccumulator, SortedValues};
 pub use config::{ColumnKind, Config, Correction, Decision, PsiBinning, TestKind, TestSettings};
 pub use counts::Counts;
 pub use decide::FailOn;
-pub use engine::{Engine, Progress, DEFAULT_MAX_MEMORY};
+pub use engine::{compare, Engine, Progress, DEFAULT_MAX_MEMORY};
 pub use error::{Error, Result};
 pub use fit::ColumnProfile;
 pub use plan::{plan_columns, ColumnPlan};
-pub use reference::{compare, Reference};
+pub use reference::Reference;
 pub use report::Report;
 #[cfg(feature = "parquet")]
 pub use store::PROFILE_VERSION;

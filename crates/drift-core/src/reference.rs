@@ -12,14 +12,10 @@
 
 use crate::accumulate::{Side, SortedValues};
 use crate::config::{ColumnKind, Config};
-use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::fit::{ColumnProfile, ProfileData};
 use crate::kernels::sorted::Sorted;
 use crate::plan::ColumnPlan;
-use crate::report::Report;
-use crate::source::Batches;
-use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
 /// A fitted reference.
@@ -54,30 +50,6 @@ impl Reference {
     pub(crate) fn with_notes(mut self, notes: Vec<String>) -> Reference {
         self.notes = notes;
         self
-    }
-
-    /// Fits the reference from record batches (any number and sizes).
-    /// Columns are fitted in parallel.
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use arrow_array::{Float64Array, RecordBatch, ArrayRef};
-    /// use drift_core::{Config, Reference};
-    /// let batch = |v: Vec<f64>| RecordBatch::try_from_iter([("x", Arc::new(Float64Array::from(v)) as ArrayRef)]).unwrap();
-    /// let reference = Reference::fit(&[batch((0..100).map(|i| i as f64).collect())], &Config::default()).unwrap();
-    /// let report = reference.compare(&[batch((0..100).map(|i| i as f64 + 50.0).collect())]).unwrap();
-    /// assert!(report.columns[0].drift);
-    /// ```
-    pub fn fit(batches: &[RecordBatch], config: &Config) -> Result<Reference> {
-        Engine::new(config.clone())?.fit(&Batches::new(batches.iter().cloned())?)
-    }
-
-    /// Compares current batches against the fitted reference with the
-    /// configuration it was fitted with. Never re-reads or re-sorts the
-    /// reference. (Any other source or configuration:
-    /// [`Engine::compare_to`].)
-    pub fn compare(&self, current: &[RecordBatch]) -> Result<Report> {
-        Engine::new(self.config.clone())?.compare_to(self, &Batches::new(current.iter().cloned())?)
     }
 
     /// Records where the reference came from (shown in reports).
@@ -293,28 +265,4 @@ fn merge_column(a: &ColumnProfile, b: &ColumnProfile, config: &Config) -> Result
         }
     };
     Ok(ColumnProfile::fit(&plan, side))
-}
-
-/// One-shot comparison of batches in memory: fit the reference and compare
-/// the current batches, the two sides of each column extracted and sorted
-/// in parallel.
-///
-/// ```
-/// use std::sync::Arc;
-/// use arrow_array::{StringArray, RecordBatch, ArrayRef};
-/// use drift_core::{compare, Config};
-/// let b = |v: Vec<&str>| RecordBatch::try_from_iter([("c", Arc::new(StringArray::from(v)) as ArrayRef)]).unwrap();
-/// let r = compare(&[b(vec!["a", "b", "a", "b"])], &[b(vec!["a", "b", "b", "a"])], &Config::default()).unwrap();
-/// assert!(!r.summary.dataset_drift);
-/// assert_eq!(r.columns[0].tests.iter().find(|t| t.test == drift_core::TestKind::Chi2).unwrap().p_value, Some(1.0));
-/// ```
-pub fn compare(
-    reference: &[RecordBatch],
-    current: &[RecordBatch],
-    config: &Config,
-) -> Result<Report> {
-    Engine::new(config.clone())?.compare(
-        &Batches::new(reference.iter().cloned())?,
-        &Batches::new(current.iter().cloned())?,
-    )
 }
