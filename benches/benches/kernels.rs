@@ -8,6 +8,8 @@
 //! * ecdf: the one-pass merge vs sorting the same two samples;
 //! * column: extract + sort + ks + wasserstein + psi of 10M vs 10M, vs the
 //!   sort of the two samples alone;
+//! * dispatch: each multiversioned kernel's scalar vs AVX2 build (the
+//!   figure that justifies its runtime dispatch), extraction vs a plain loop;
 //! * window: 10k-row window against a fitted 10M-row reference;
 //! * ties: on real-shaped tie-heavy columns, the representation drift
 //!   chooses (`Sorted::of`: runs of (value, count) from one hash pass) vs
@@ -18,6 +20,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use drift_benches::{f64_batch, few_distinct_vec, normal_vec, tie_shape_vec};
+use drift_core::kernels::buffer::BufferPool;
 use drift_core::kernels::sorted::Sorted;
 use drift_core::kernels::{ecdf, extract, histogram, moments, sort};
 use drift_core::{Config, Reference};
@@ -31,6 +34,8 @@ fn sizes() -> Vec<usize> {
 
 fn bench_sort(c: &mut Criterion) {
     let mut g = c.benchmark_group("sort");
+    // the engine sorts with its run's buffer pool (warm scratch)
+    let pool = BufferPool::new(2);
     g.sample_size(10);
     for n in sizes() {
         for (shape, data) in [
@@ -42,7 +47,11 @@ fn bench_sort(c: &mut Criterion) {
                 BenchmarkId::new(format!("drift_sort_f64/{shape}"), n),
                 &data,
                 |b, d| {
-                    b.iter_batched_ref(|| d.clone(), |v| sort::sort_f64(v), BatchSize::LargeInput)
+                    b.iter_batched_ref(
+                        || d.clone(),
+                        |v| sort::sort_f64_in(v, &pool),
+                        BatchSize::LargeInput,
+                    )
                 },
             );
             if n >= sort::PARALLEL_SORT_MIN {
@@ -57,7 +66,7 @@ fn bench_sort(c: &mut Criterion) {
                     |b, d| {
                         b.iter_batched_ref(
                             || d.clone(),
-                            |v| one.install(|| sort::sort_f64(v)),
+                            |v| one.install(|| sort::sort_f64_in(v, &pool)),
                             BatchSize::LargeInput,
                         )
                     },
@@ -176,87 +185,98 @@ fn bench_ties(c: &mut Criterion) {
     g.finish();
 }
 
+/// One slot at a time: the plain loop the extraction kernel replaces.
+fn extract_plain(values: &[f64], out: &mut Vec<f64>) -> (u64, u64) {
+    let (mut nan, mut inf) = (0, 0);
+    for &x in values {
+        if x.is_nan() {
+            nan += 1;
+        } else if x.is_infinite() {
+            inf += 1;
+        } else {
+            out.push(x + 0.0);
+        }
+    }
+    (nan, inf)
+}
+
+/// The kernels built twice (`multiversion!`): each one's scalar and AVX2
+/// builds side by side, the figure that justifies its runtime dispatch, plus
+/// the extraction kernel against the plain loop.
 fn bench_simple_kernels(c: &mut Criterion) {
-    let mut g = c.benchmark_group("kernels");
+    let mut g = c.benchmark_group("dispatch");
     let n = 1_000_000;
     let mut v = normal_vec(7, n, 0.0);
     for i in (0..n).step_by(97) {
         v[i] = f64::NAN;
     }
+    let clean = normal_vec(8, n, 0.0);
+    let mut sorted = clean.clone();
+    sort::sort_f64(&mut sorted);
+    let other: Vec<f64> = sorted.iter().map(|x| x * 1.01 + 0.02).collect();
     g.throughput(Throughput::Bytes((n * 8) as u64));
-    g.bench_function("extract_f64/fast", |b| {
+    g.bench_function("extract_f64/kernel", |b| {
         b.iter(|| {
             let mut out = Vec::with_capacity(n);
             extract::extract_f64(&v, None, &mut out)
         })
     });
-    g.bench_function("extract_f64/reference", |b| {
+    g.bench_function("extract_f64/plain_loop", |b| {
         b.iter(|| {
             let mut out = Vec::with_capacity(n);
-            extract::extract_dense_reference(&v, &mut out)
+            extract_plain(&v, &mut out)
         })
     });
-    let clean = normal_vec(8, n, 0.0);
-    g.bench_function("moments/dispatch", |b| {
-        b.iter(|| moments::Moments::of(&clean))
+    g.bench_function("extract_f64/kernel_all_finite", |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(n);
+            extract::extract_f64(&clean, None, &mut out)
+        })
     });
-    g.bench_function("scaled_sum_sq/scalar_build", |b| {
-        b.iter(|| moments::scaled_sum_sq::scalar(&clean, 0.0, 1.0))
+    g.bench_function("extract_f64/plain_loop_all_finite", |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(n);
+            extract_plain(&clean, &mut out)
+        })
+    });
+    let mut out = Vec::with_capacity(n);
+    g.bench_function("append_normalised_checked/scalar_build", |b| {
+        b.iter(|| {
+            out.clear();
+            extract::append_normalised_checked::scalar(&clean, &mut out)
+        })
+    });
+    g.bench_function("sorted_sums/scalar_build", |b| {
+        b.iter(|| moments::sorted_sums::scalar(&sorted, 0.5, 1.0))
+    });
+    g.bench_function("abs_diff_sum/scalar_build", |b| {
+        b.iter(|| ecdf::abs_diff_sum::scalar(&sorted, &other))
     });
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
-        // SAFETY: AVX2 detected.
-        g.bench_function("scaled_sum_sq/avx2_build", |b| {
-            b.iter(|| unsafe { moments::scaled_sum_sq::avx2(&clean, 0.0, 1.0) })
-        });
+        // SAFETY (all three): AVX2 detected just above.
         g.bench_function("append_normalised_checked/avx2_build", |b| {
-            let mut out = Vec::with_capacity(v.len());
             b.iter(|| {
                 out.clear();
-                unsafe { extract::append_normalised_checked::avx2(&v, &mut out) }
+                unsafe { extract::append_normalised_checked::avx2(&clean, &mut out) }
             })
         });
-        g.bench_function("bin_counts_linear/avx2_build", |b| {
-            b.iter(|| {
-                let mut c = vec![0u64; 10];
-                unsafe {
-                    histogram::bin_counts_linear::avx2(
-                        &clean,
-                        &[-1.28, -0.84, -0.52, -0.25, 0.0, 0.25, 0.52, 0.84, 1.28],
-                        &mut c,
-                    )
-                };
-                c
-            })
+        g.bench_function("sorted_sums/avx2_build", |b| {
+            b.iter(|| unsafe { moments::sorted_sums::avx2(&sorted, 0.5, 1.0) })
+        });
+        g.bench_function("abs_diff_sum/avx2_build", |b| {
+            b.iter(|| unsafe { ecdf::abs_diff_sum::avx2(&sorted, &other) })
         });
     }
-    g.bench_function("append_normalised_checked/scalar_build", |b| {
-        let mut out = Vec::with_capacity(v.len());
-        b.iter(|| {
-            out.clear();
-            extract::append_normalised_checked::scalar(&v, &mut out)
-        })
+    g.bench_function("moments_of_sorted/dispatch", |b| {
+        b.iter(|| moments::Moments::of_sorted(&sorted))
     });
-    g.bench_function("bin_counts_linear/scalar_build", |b| {
+    g.bench_function("bin_counts_sorted/10_bins", |b| {
         b.iter(|| {
-            let mut c = vec![0u64; 10];
-            histogram::bin_counts_linear::scalar(
-                &clean,
+            histogram::bin_counts_sorted(
+                &sorted[..],
                 &[-1.28, -0.84, -0.52, -0.25, 0.0, 0.25, 0.52, 0.84, 1.28],
-                &mut c,
-            );
-            c
-        })
-    });
-    g.bench_function("bin_counts/binary_search_reference", |b| {
-        b.iter(|| {
-            let mut c = vec![0u64; 10];
-            histogram::bin_counts_reference(
-                &clean,
-                &[-1.28, -0.84, -0.52, -0.25, 0.0, 0.25, 0.52, 0.84, 1.28],
-                &mut c,
-            );
-            c
+            )
         })
     });
     g.finish();

@@ -5,6 +5,7 @@
 use crate::column::{extract_numeric, CategoryCounts};
 use crate::config::ColumnKind;
 use crate::counts::Counts;
+use crate::kernels::buffer::BufferPool;
 use crate::kernels::moments::Moments;
 use crate::kernels::sorted::{Sorted, SortedSample};
 use crate::plan::ColumnPlan;
@@ -28,11 +29,8 @@ impl SortedValues {
         Self::of_sorted(Sorted::of(values))
     }
 
-    pub(crate) fn new_recycling(
-        values: Vec<f64>,
-        recycle: &mut dyn FnMut(Vec<f64>),
-    ) -> SortedValues {
-        Self::of_sorted(Sorted::of_recycling(values, recycle))
+    pub(crate) fn new_in(values: Vec<f64>, pool: &BufferPool) -> SortedValues {
+        Self::of_sorted(Sorted::of_in(values, pool))
     }
 
     /// Summarises values already sorted (a loaded or merged profile):
@@ -172,18 +170,16 @@ impl SideAccumulator {
     /// add up whatever the states; a failed partition fails the side). The
     /// other partition's value buffer is handed to `recycle`.
     pub fn merge(&mut self, other: SideAccumulator) {
-        self.merge_recycling(other, &mut drop);
+        self.merge_in(other, &BufferPool::new(0));
     }
 
-    pub(crate) fn merge_recycling(
-        &mut self,
-        other: SideAccumulator,
-        recycle: &mut dyn FnMut(Vec<f64>),
-    ) {
+    /// As [`SideAccumulator::merge`], the other value buffer given back to
+    /// the run's pool.
+    pub(crate) fn merge_in(&mut self, other: SideAccumulator, pool: &BufferPool) {
         match (&mut self.state, other.state) {
             (State::Numeric(v, c), State::Numeric(w, d)) => {
                 v.extend_from_slice(&w);
-                recycle(w);
+                pool.recycle(w);
                 c.merge(&d);
             }
             (State::Categorical(a), State::Categorical(b)) => a.merge(b),
@@ -216,12 +212,14 @@ impl SideAccumulator {
 
     /// Sorts (numeric) or orders (categorical) what was accumulated.
     pub fn finish(self) -> Side {
-        self.finish_recycling(&mut drop)
+        self.finish_in(&BufferPool::new(0))
     }
 
-    pub(crate) fn finish_recycling(self, recycle: &mut dyn FnMut(Vec<f64>)) -> Side {
+    /// As [`SideAccumulator::finish`], within a run's pool (sort scratch,
+    /// value buffers replaced by runs).
+    pub(crate) fn finish_in(self, pool: &BufferPool) -> Side {
         match self.state {
-            State::Numeric(v, c) => Side::Numeric(SortedValues::new_recycling(v, recycle), c),
+            State::Numeric(v, c) => Side::Numeric(SortedValues::new_in(v, pool), c),
             State::Categorical(cc) => {
                 let m = cc.missing;
                 Side::Categorical(cc.into_sorted(), m)

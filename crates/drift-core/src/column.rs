@@ -182,7 +182,8 @@ impl CategoryCounts {
         labels + entries + pending
     }
     /// Distinct categories so far.
-    pub fn distinct(&mut self) -> usize {
+    #[cfg(test)]
+    fn distinct(&mut self) -> usize {
         self.flush_pending();
         self.counts.len()
     }

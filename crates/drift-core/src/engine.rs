@@ -662,7 +662,7 @@ impl<'a> SideRead<'a> {
         });
         for part in per_part {
             for (acc, a) in accs.iter_mut().zip(part) {
-                acc.merge_recycling(a, &mut |v| pool.recycle(v));
+                acc.merge_in(a, pool);
             }
         }
         accs.into_iter()
@@ -675,7 +675,7 @@ impl<'a> SideRead<'a> {
                         self.name, plan.name, self.rows
                     )));
                 }
-                Ok(acc.finish_recycling(&mut |v| pool.recycle(v)))
+                Ok(acc.finish_in(pool))
             })
             .collect()
     }

@@ -39,6 +39,9 @@
 // plan → accumulate → fit → compare (+ plot) → decide → reference →
 // engine (sources) → profile store.
 mod accumulate;
+/// Column extraction and category counting (internal; public for the
+/// benches and property tests only, not part of the API).
+#[doc(hidden)]
 pub mod column;
 mod compare;
 pub mod config;
@@ -47,6 +50,9 @@ pub mod decide;
 mod engine;
 pub mod error;
 mod fit;
+/// The hot kernels (internal; public for the criterion benches and the
+/// property tests only, not part of the API).
+#[doc(hidden)]
 pub mod kernels;
 mod plan;
 mod plot;
@@ -57,13 +63,16 @@ pub mod stats;
 #[cfg(feature = "parquet")]
 pub mod store;
 
-pub use accumulate::{Side, SideAccumulator, SortedValues};
+pub use accumulate::Side;
+#[doc(hidden)]
+pub use accumulate::{SideAccumulator, SortedValues};
 pub use config::{ColumnKind, Config, Correction, Decision, PsiBinning, TestKind, TestSettings};
 pub use counts::Counts;
 pub use decide::FailOn;
 pub use engine::{compare, Engine, Progress, DEFAULT_MAX_MEMORY};
 pub use error::{Error, Result};
 pub use fit::ColumnProfile;
+#[doc(hidden)]
 pub use plan::{plan_columns, ColumnPlan};
 pub use reference::Reference;
 pub use report::Report;

@@ -21,9 +21,10 @@ use std::sync::Mutex;
 /// Buffers smaller than this are not pooled.
 const POOL_MIN_BYTES: usize = 4 << 20;
 
-/// Released large `f64` buffers of one run, kept for reuse.
+/// Released large `f64` buffers of one run, kept for reuse (value buffers
+/// and sort scratch).
 #[derive(Debug, Default)]
-pub(crate) struct BufferPool {
+pub struct BufferPool {
     limit: usize,
     kept: Mutex<Vec<Vec<f64>>>,
 }
@@ -31,7 +32,7 @@ pub(crate) struct BufferPool {
 impl BufferPool {
     /// A pool keeping up to `buffers` released buffers (0: none; a run
     /// keeping `k` columns in flight needs `2·k`, one per side).
-    pub(crate) fn new(buffers: usize) -> BufferPool {
+    pub fn new(buffers: usize) -> BufferPool {
         BufferPool {
             limit: buffers,
             kept: Mutex::new(Vec::new()),
@@ -41,23 +42,40 @@ impl BufferPool {
     /// An empty buffer for at least `capacity` values: a pooled one when
     /// one is large enough (and not more than twice too large), else a new
     /// one.
-    pub(crate) fn take(&self, capacity: usize) -> Vec<f64> {
-        if self.limit > 0 && capacity.saturating_mul(8) >= POOL_MIN_BYTES {
-            if let Ok(mut p) = self.kept.lock() {
-                let fits = |v: &Vec<f64>| v.capacity() >= capacity && v.capacity() / 2 <= capacity;
-                if let Some(i) = p.iter().position(fits) {
-                    let mut v = p.swap_remove(i);
-                    v.clear();
-                    return v;
-                }
-            }
+    pub fn take(&self, capacity: usize) -> Vec<f64> {
+        let mut v = self.pooled(capacity).unwrap_or_default();
+        v.clear();
+        v.reserve_exact(capacity);
+        v
+    }
+
+    /// A scratch buffer of at least `len` initialised values (contents
+    /// unspecified). A pooled buffer keeps the values it held, so a warm
+    /// one is neither faulted in nor zeroed again: only a tail beyond its
+    /// old length is written.
+    pub fn scratch(&self, len: usize) -> Vec<f64> {
+        let mut v = self.pooled(len).unwrap_or_default();
+        if v.len() < len {
+            v.resize(len, 0.0);
         }
-        Vec::with_capacity(capacity)
+        v
+    }
+
+    /// A kept buffer of at least `capacity` values (and not more than twice
+    /// that), taken out of the pool.
+    fn pooled(&self, capacity: usize) -> Option<Vec<f64>> {
+        if self.limit == 0 || capacity.saturating_mul(8) < POOL_MIN_BYTES {
+            return None;
+        }
+        let mut p = self.kept.lock().ok()?;
+        let fits = |v: &Vec<f64>| v.capacity() >= capacity && v.capacity() / 2 <= capacity;
+        let i = p.iter().position(fits)?;
+        Some(p.swap_remove(i))
     }
 
     /// Gives a buffer back: kept when the pool has room and the buffer is
     /// large, freed otherwise.
-    pub(crate) fn recycle(&self, v: Vec<f64>) {
+    pub fn recycle(&self, v: Vec<f64>) {
         if v.capacity().saturating_mul(8) < POOL_MIN_BYTES {
             return;
         }

@@ -165,6 +165,9 @@ fn abs_diff_total(a: &[f64], b: &[f64]) -> f64 {
 
 multiversion! {
     /// Σ |a_i − b_i| over equally long slices, with a fixed 8-lane reduction.
+    ///
+    /// Dispatch: `dispatch/abs_diff_sum/{avx2,scalar}_build`, 178–186 µs
+    /// against 205–258 µs per 1M pairs (two runs, benches/README.md).
     pub fn abs_diff_sum(a: &[f64], b: &[f64]) -> f64 {
         let mut acc = [0.0f64; LANES];
         let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));

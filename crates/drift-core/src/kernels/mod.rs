@@ -11,7 +11,7 @@
 //! lets LLVM use 256-bit registers. Setting `DRIFT_SIMD=scalar` in the
 //! environment forces the portable build.
 
-pub(crate) mod buffer;
+pub mod buffer;
 pub(crate) mod dd;
 pub mod ecdf;
 pub mod extract;
@@ -65,6 +65,9 @@ macro_rules! multiversion {
                 #[cfg(target_arch = "x86_64")]
                 $crate::kernels::SimdLevel::Avx2 => {
                     // SAFETY: simd_level() returns Avx2 only after runtime detection.
+                    // JUSTIFICATION: each kernel's doc names the criterion
+                    // figure (`dispatch/<kernel>/{avx2,scalar}_build`) that
+                    // pays for this call.
                     unsafe { $name::avx2($($arg),*) }
                 }
                 _ => $name::scalar($($arg),*),
@@ -72,6 +75,7 @@ macro_rules! multiversion {
         }
 
         #[allow(missing_docs)]
+        #[doc(hidden)]
         $vis mod $name {
             #[allow(unused_imports)]
             use super::*;

@@ -26,7 +26,8 @@
 //! values; [`SortedSample::groups`] merges values that compare equal (as
 //! the tests do: `-0.0 == 0.0`).
 
-use super::sort::{count_keys, from_key, sort_f64};
+use super::buffer::BufferPool;
+use super::sort::{count_keys, from_key, sort_f64, sort_f64_in};
 
 /// Most distinct values a column may have to be held as runs.
 pub const RUNS_MAX: usize = 1 << 17;
@@ -187,19 +188,19 @@ impl Sorted {
     /// assert_eq!((s.len(), s.count_le(2.0), s.at(99_999)), (100_000, 42_858, 6.0));
     /// ```
     pub fn of(values: Vec<f64>) -> Sorted {
-        Self::of_recycling(values, &mut drop)
+        Self::of_in(values, &BufferPool::new(0))
     }
 
-    /// As [`Sorted::of`], the value buffer handed to `recycle` when the
-    /// runs replace it.
-    pub(crate) fn of_recycling(mut values: Vec<f64>, recycle: &mut dyn FnMut(Vec<f64>)) -> Sorted {
+    /// As [`Sorted::of`], within a run: the sort's scratch comes from
+    /// `pool`, and the value buffer goes back to it when runs replace it.
+    pub(crate) fn of_in(mut values: Vec<f64>, pool: &BufferPool) -> Sorted {
         if values.len() >= RUNS_MIN {
             if let Some(r) = count_runs(&values, RUNS_MAX.min(values.len() / 4)) {
-                recycle(values);
+                pool.recycle(values);
                 return Sorted::Runs(r);
             }
         }
-        sort_f64(&mut values);
+        sort_f64_in(&mut values, pool);
         Sorted::Values(values)
     }
 
@@ -239,6 +240,7 @@ impl Sorted {
     }
 
     /// Always the sorted values (tests and benches: the other path).
+    #[doc(hidden)]
     pub fn values_of(mut values: Vec<f64>) -> Sorted {
         sort_f64(&mut values);
         Sorted::Values(values)
