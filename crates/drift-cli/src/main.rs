@@ -276,15 +276,17 @@ fn fit(args: FitArgs) -> Result<u8> {
     )?;
     output::check_writable(&args.output, "the profile")?;
     let (engine, pool) = engine(run.config, &args.run)?;
-    let reference = pool.install(|| -> Result<Reference> {
+    let fit_notes = pool.install(|| -> Result<Vec<String>> {
         let source = open(&args.reference, "reference")?;
         let bar = Bar::new(&args.run, source.schema().fields().len());
-        let r = engine.with_progress(bar.clone()).fit(&source);
+        // streamed: each column written as it is fitted
+        let r = engine
+            .with_progress(bar.clone())
+            .fit_to_file(&source, &args.output);
         bar.finish();
         r.map_err(|e| anyhow!("{e}"))
     })?;
-    notes(reference.notes(), args.run.quiet);
-    reference.save(&args.output).map_err(|e| anyhow!("{e}"))?;
+    notes(&fit_notes, args.run.quiet);
     Ok(0)
 }
 

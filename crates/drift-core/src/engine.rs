@@ -192,28 +192,60 @@ impl Engine {
     /// named in the configuration's `include`/`exclude` are kept or left
     /// out), columns in parallel with the same bounded pipeline.
     pub fn fit(&self, reference: &dyn ColumnSource) -> Result<Reference> {
+        let (fit, columns) = self.fit_columns(reference, None)?;
+        Ok(Reference::new(
+            fit.schema,
+            columns,
+            fit.rows,
+            self.config.clone(),
+            reference.location(),
+        )
+        .with_notes(fit.notes))
+    }
+
+    /// Fits every column of `reference` (as [`Engine::fit`]); with `emit`,
+    /// the fitted columns go to it in schema order as they are ready (see
+    /// [`Engine::run_ordered`]) and are not returned. `before` learns the
+    /// fitted schema before the first column is emitted.
+    pub(crate) fn fit_columns(
+        &self,
+        reference: &dyn ColumnSource,
+        emit: Option<&(dyn Fn(Vec<ColumnProfile>) -> Result<()> + Sync)>,
+    ) -> Result<(FitRun, Vec<ColumnProfile>)> {
         self.install(|| {
             let schema = reference.schema();
             let plans = self.reference_plans(&schema)?;
             let sides = [SideRead::new(reference, "reference")?];
-            let (columns, notes) = self.run(&plans, &sides, |run| {
-                Ok(run
-                    .group
-                    .par_iter()
-                    .zip(run.read(0)?)
-                    .map(|(plan, side)| ColumnProfile::fit(plan, side))
-                    .collect())
-            })?;
-            let fitted = fitted_schema(&schema, &plans);
-            Ok(Reference::new(
-                Arc::new(fitted),
-                columns,
-                sides[0].rows,
-                self.config.clone(),
-                reference.location(),
-            )
-            .with_notes(notes))
+            let (columns, notes) = self.run_ordered(
+                &plans,
+                &sides,
+                |run| {
+                    Ok(run
+                        .group
+                        .par_iter()
+                        .zip(run.read(0)?)
+                        .map(|(plan, side)| ColumnProfile::fit(plan, side))
+                        .collect())
+                },
+                emit,
+            )?;
+            let fit = FitRun {
+                schema: Arc::new(fitted_schema(&schema, &plans)),
+                rows: sides[0].rows,
+                notes,
+            };
+            Ok((fit, columns))
         })
+    }
+
+    /// The fitted schema of `reference` under this engine's settings.
+    pub(crate) fn fitted_schema(
+        &self,
+        reference: &dyn ColumnSource,
+    ) -> Result<arrow_schema::SchemaRef> {
+        let schema = reference.schema();
+        let plans = self.reference_plans(&schema)?;
+        Ok(Arc::new(fitted_schema(&schema, &plans)))
     }
 
     /// Compares a source against a fitted reference: only the current side
@@ -373,6 +405,25 @@ impl Engine {
         T: Send,
         F: Fn(&Run<'_>) -> Result<Vec<T>> + Sync,
     {
+        self.run_ordered(plans, sides, column, None)
+    }
+
+    /// [`Engine::run`], handing each group's results to `emit` in plan
+    /// order as soon as every earlier group's were (by whichever worker
+    /// finds them ready), instead of collecting them: a sink such as a
+    /// profile writer then works while later columns are read, and holds
+    /// only the groups that finished out of order.
+    fn run_ordered<T, F>(
+        &self,
+        plans: &[ColumnPlan],
+        sides: &[SideRead<'_>],
+        column: F,
+        emit: Option<&(dyn Fn(Vec<T>) -> Result<()> + Sync)>,
+    ) -> Result<(Vec<T>, Vec<String>)>
+    where
+        T: Send,
+        F: Fn(&Run<'_>) -> Result<Vec<T>> + Sync,
+    {
         // memory per column from the sources' metadata, before any read
         let positions: Vec<std::collections::HashMap<&str, usize>> = sides
             .iter()
@@ -442,6 +493,40 @@ impl Engine {
         let next = AtomicUsize::new(0);
         let results: Mutex<Vec<Option<Result<Vec<T>>>>> =
             Mutex::new((0..groups.len()).map(|_| None).collect());
+        // the next group to emit; held while emitting
+        let emitted = Mutex::new(0usize);
+        let emit_error: Mutex<Option<Error>> = Mutex::new(None);
+        let drain = |emit: &(dyn Fn(Vec<T>) -> Result<()> + Sync)| loop {
+            let Ok(mut at) = emitted.try_lock() else {
+                return;
+            };
+            let ready = |at: usize| {
+                results.lock().ok().and_then(|mut g| match g.get_mut(at) {
+                    Some(slot @ Some(Ok(_))) => slot.take(),
+                    _ => None,
+                })
+            };
+            while let Some(Ok(v)) = ready(*at) {
+                *at += 1;
+                if let Err(e) = emit(v) {
+                    if let Ok(mut x) = emit_error.lock() {
+                        x.get_or_insert(e);
+                    }
+                    next.store(groups.len(), Ordering::Relaxed);
+                    return;
+                }
+            }
+            let waiting = *at;
+            drop(at);
+            // a group that finished while this worker emitted found the
+            // emitter busy: look once more before leaving it
+            let more = results
+                .lock()
+                .is_ok_and(|g| matches!(g.get(waiting), Some(Some(Ok(_)))));
+            if !more {
+                return;
+            }
+        };
         let worker = || loop {
             let gi = next.fetch_add(1, Ordering::Relaxed);
             let Some((_, group)) = groups.get(gi) else {
@@ -464,6 +549,9 @@ impl Engine {
             if let Ok(mut g) = results.lock() {
                 g[gi] = Some(r);
             }
+            if let (Some(emit), false) = (emit, failed) {
+                drain(emit);
+            }
             if failed {
                 // stop handing out work: the first error ends the run
                 next.store(groups.len(), Ordering::Relaxed);
@@ -477,10 +565,19 @@ impl Engine {
                 s.spawn(|_| worker());
             }
         });
+        if let Some(emit) = emit {
+            drain(emit);
+            if let Some(e) = emit_error.into_inner().ok().flatten() {
+                return Err(e);
+            }
+        }
+        let done = emitted.into_inner().unwrap_or(0);
         let mut columns = Vec::with_capacity(plans.len());
         for r in results
             .into_inner()
             .map_err(|_| Error::Internal("a worker panicked".into()))?
+            .into_iter()
+            .skip(done)
         {
             match r {
                 Some(Ok(c)) => columns.extend(c),
@@ -488,11 +585,19 @@ impl Engine {
                 None => {}
             }
         }
-        if columns.len() != plans.len() {
+        let emitted_columns: usize = groups[..done].iter().map(|(_, g)| g.len()).sum();
+        if emitted_columns + columns.len() != plans.len() {
             return Err(Error::Internal("not every column was processed".into()));
         }
         Ok((columns, notes))
     }
+}
+
+/// What a fit run learnt besides its columns.
+pub(crate) struct FitRun {
+    pub(crate) schema: arrow_schema::SchemaRef,
+    pub(crate) rows: u64,
+    pub(crate) notes: Vec<String>,
 }
 
 /// The fields of the fitted columns, in schema order.

@@ -324,3 +324,63 @@ fn a_profile_file_of_many_columns_loads_in_parallel_intact() {
     }
     std::fs::remove_file(&path).unwrap();
 }
+
+/// `Engine::fit_to_file` (columns streamed out as they are fitted, in
+/// whatever order the workers finish them) writes the same bytes as
+/// `fit` + `save`, on every fixture and on a wide table run in many small
+/// groups on several threads.
+#[test]
+fn streamed_fit_writes_the_same_file_as_fit_and_save() {
+    let dir = std::env::temp_dir();
+    let path = dir.join(format!("drift-stream-{}.drift", std::process::id()));
+    let check = |engine: &Engine, source: &dyn ColumnSource| {
+        let want = engine.fit(source).unwrap().to_bytes().unwrap();
+        engine.fit_to_file(source, &path).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), want);
+    };
+    let engine = Engine::new(Config::default()).unwrap();
+    for r in [
+        "drift/reference.parquet",
+        "mixed/reference.parquet",
+        "schema_change/reference.parquet",
+        "dataset",
+    ] {
+        check(&engine, &ParquetSource::open(&fixture(r)).unwrap());
+    }
+    let n = 30_000;
+    let mut cols: Vec<(String, ArrayRef)> = Vec::new();
+    for c in 0..40u64 {
+        let mut r = xorshift(c + 7);
+        // columns of very different sizes finish out of order
+        let len = if c % 7 == 0 { n } else { 50 };
+        let a: ArrayRef = match c % 3 {
+            0 => Arc::new(Float64Array::from_iter_values(
+                (0..len).map(|_| (r() >> 11) as f64),
+            )),
+            1 => Arc::new(Int64Array::from_iter_values(
+                (0..len).map(|_| (r() % 5) as i64),
+            )),
+            _ => Arc::new(StringArray::from_iter_values(
+                (0..len).map(|_| format!("k{}", r() % 9)),
+            )),
+        };
+        let a = if len == n {
+            a
+        } else {
+            arrow_array::new_null_array(a.data_type(), n)
+                .slice(0, n)
+                .clone()
+        };
+        cols.push((format!("c{c}"), a));
+    }
+    let batch = RecordBatch::try_from_iter(cols).unwrap();
+    let source = Batches::new([batch]).unwrap();
+    for threads in [1, 2, 4] {
+        let small = Engine::new(Config::default())
+            .unwrap()
+            .with_threads(threads)
+            .with_max_memory(2 << 20);
+        check(&small, &source);
+    }
+    std::fs::remove_file(&path).unwrap();
+}
