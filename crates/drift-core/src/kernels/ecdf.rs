@@ -643,29 +643,112 @@ pub fn ecdf_reference(a: &[f64], b: &[f64]) -> EcdfStats {
 /// Search index over a sorted sample for [`ecdf_search`]: every 64th value
 /// (a cache-resident coarse array that locates any position with one
 /// 64-value block of the sample to touch) and double-double prefix sums at
-/// the same block boundaries. Memory: n/64 × 24 bytes.
-#[derive(Debug, Clone)]
+/// the same block boundaries. Memory: n/64 × 24 bytes, plus the coupling
+/// sums of the last window size seen (2 × 16 bytes per window value).
+#[derive(Debug)]
 pub struct PrefixIndex {
     blocks: Vec<Dd>,
     coarse: Vec<f64>,
+    coupling: std::sync::Mutex<Option<std::sync::Arc<Coupling>>>,
 }
+
+/// The prefix sums the Wasserstein coupling of a window of `m` values needs
+/// at the fixed ends of each window value's stretch of the reference:
+/// `lo[j] = Σ a[..p_j + 1]`, `hi[j] = Σ a[..q_j]` with `p_j = ⌊j·n/m⌋`,
+/// `q_j = ⌊((j+1)·n − 1)/m⌋`. They depend on the sizes only, so windows of
+/// one size (the monitoring loop) share them: measured on the L reference
+/// (10M rows, 15 numeric columns), a 10k-row window's check fell from
+/// 33 ms to 17–20 ms (20 columns; 13 ms with the 4-lane index build).
+#[derive(Debug)]
+struct Coupling {
+    m: usize,
+    lo: Vec<Dd>,
+    hi: Vec<Dd>,
+}
+
+/// Values per stretch summed by one task when an index is built.
+const INDEX_CHUNK: usize = 1 << 16;
+
+/// Windows up to this size keep their coupling sums in the index.
+const COUPLING_MAX: usize = 1 << 20;
 
 const BLOCK: usize = 64;
 
 impl PrefixIndex {
     /// Builds the index over `sorted`.
+    ///
+    /// Stretches of [`INDEX_CHUNK`] values are summed in parallel (their
+    /// block prefix sums from zero), then offset by the sums of the
+    /// stretches before them: a fixed split, so the index is the same on
+    /// any number of threads.
     pub fn new(sorted: &[f64]) -> PrefixIndex {
+        use rayon::prelude::*;
+        let full = sorted.len() / BLOCK * BLOCK;
+        let local: Vec<Vec<Dd>> = sorted[..full]
+            .par_chunks(INDEX_CHUNK)
+            .map(|part| {
+                let mut acc = Dd::default();
+                part.chunks_exact(BLOCK)
+                    .map(|c| {
+                        #[allow(clippy::needless_range_loop)] // four lanes
+                        // four independent double-double chains per block
+                        // (the sums' latency, not their count, bounds a
+                        // single chain), folded in a fixed order
+                        let mut l = [Dd::default(); 4];
+                        for q in c.chunks_exact(4) {
+                            for k in 0..4 {
+                                l[k] = l[k].add_f64(q[k]);
+                            }
+                        }
+                        acc = acc.add(l[0].add(l[1]).add(l[2].add(l[3])));
+                        acc
+                    })
+                    .collect()
+            })
+            .collect();
         let mut blocks = Vec::with_capacity(sorted.len() / BLOCK + 1);
-        let mut acc = Dd::default();
-        blocks.push(acc);
-        for c in sorted.chunks_exact(BLOCK) {
-            for &x in c {
-                acc = acc.add_f64(x);
-            }
-            blocks.push(acc);
+        let mut offset = Dd::default();
+        blocks.push(offset);
+        for part in &local {
+            blocks.extend(part.iter().map(|&b| offset.add(b)));
+            offset = *blocks.last().unwrap_or(&offset);
         }
         let coarse = sorted.iter().step_by(BLOCK).copied().collect();
-        PrefixIndex { blocks, coarse }
+        PrefixIndex {
+            blocks,
+            coarse,
+            coupling: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The coupling sums for windows of `m` values (see [`Coupling`]),
+    /// computed once per window size and kept for the last size seen.
+    fn coupling(&self, a: &[f64], m: usize) -> std::sync::Arc<Coupling> {
+        let kept = self.coupling.lock().ok().and_then(|g| g.clone());
+        if let Some(c) = kept.filter(|c| c.m == m) {
+            return c;
+        }
+        let (nu, mu) = (a.len() as u64, m as u64);
+        let mut cursor = PrefixCursor::new(a, self);
+        let (mut lo, mut hi) = (Vec::with_capacity(m), Vec::with_capacity(m));
+        for j in 0..mu {
+            let p = (j * nu / mu) as usize;
+            let q = (((j + 1) * nu - 1) / mu) as usize;
+            if q > p + 1 {
+                lo.push(cursor.at(p + 1));
+                hi.push(cursor.at(q));
+            } else {
+                lo.push(Dd::default());
+                hi.push(Dd::default());
+            }
+        }
+        let c = std::sync::Arc::new(Coupling { m, lo, hi });
+        if m <= COUPLING_MAX {
+            if let Ok(mut g) = self.coupling.lock() {
+                *g = Some(c.clone());
+            }
+        }
+        c
     }
 
     /// Σ sorted[0..k] in double-double, from the nearer block boundary.
@@ -862,6 +945,7 @@ pub fn ecdf_search(a: &[f64], index: &PrefixIndex, b: &[f64]) -> EcdfStats {
         }
     };
     let mut w = Dd::default();
+    let coupling = index.coupling(a, m);
     let mut cursor = PrefixCursor::new(a, index);
     let (nu, mu) = (n as u64, m as u64);
     let mut kc = 0usize;
@@ -909,8 +993,8 @@ pub fn ecdf_search(a: &[f64], index: &PrefixIndex, b: &[f64]) -> EcdfStats {
                     .mul_f64(wp as f64)
                     .add(Dd::from(aq).mul_f64(wq as f64));
                 if q > p + 1 {
-                    let pp = cursor.at(p + 1);
-                    s = s.add(cursor.at(q).sub(pp).mul_f64(mu as f64));
+                    let (pp, pq) = (coupling.lo[jj], coupling.hi[jj]);
+                    s = s.add(pq.sub(pp).mul_f64(mu as f64));
                 }
                 let t = s.sub(Dd::from(c).mul_f64(nu as f64));
                 w = w.add(pos_dd(if c <= ap { t } else { t.neg() }));
@@ -931,9 +1015,8 @@ pub fn ecdf_search(a: &[f64], index: &PrefixIndex, b: &[f64]) -> EcdfStats {
                     *lo_exact.get_or_insert_with(|| l0 + a[l0..l1].partition_point(|&x| x < c));
                 lo.clamp(p + 1, q)
             };
-            let pp = cursor.at(p + 1);
+            let (pp, pq) = (coupling.lo[jj], coupling.hi[jj]);
             let pk = cursor.at(k);
-            let pq = cursor.at(q);
             let below = Dd::from(c).mul_f64((k - p - 1) as f64).sub(pk.sub(pp));
             let above = pq.sub(pk).sub(Dd::from(c).mul_f64((q - k) as f64));
             w = w.add(pos_dd(below).add(pos_dd(above)).mul_f64(mu as f64));
@@ -1191,6 +1274,26 @@ mod tests {
                 &ecdf_search(a, &idx, &b),
                 &ecdf_merge(a, &b),
                 &format!("case {k}"),
+            );
+        }
+        // one index, many windows of one size: the kept coupling sums serve
+        // every window (and a window of another size replaces them)
+        let idx = PrefixIndex::new(&a_cont);
+        for (k, (m, shift)) in [
+            (10_000, 0.0),
+            (10_000, 0.7),
+            (10_000, -0.2),
+            (777, 0.0),
+            (10_000, 3.0),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let b = sorted((0..m).map(|_| u() * 10.0 + 1e6 + shift).collect());
+            assert_same(
+                &ecdf_search(&a_cont, &idx, &b),
+                &ecdf_merge(&a_cont, &b),
+                &format!("window {k}"),
             );
         }
     }
