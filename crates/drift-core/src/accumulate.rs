@@ -8,7 +8,6 @@ use crate::counts::Counts;
 use crate::kernels::buffer::BufferPool;
 use crate::kernels::moments::Moments;
 use crate::kernels::sorted::{Sorted, SortedSample};
-use crate::plan::ColumnPlan;
 use arrow_array::Array;
 
 /// Sorted finite values — as values, or as runs of (value, count) when
@@ -112,25 +111,25 @@ enum State {
 }
 
 impl SideAccumulator {
-    /// The accumulator of a planned column; `capacity` is the expected
-    /// number of values (a size hint). A skipped column only counts rows
-    /// and nulls.
-    pub fn new(plan: &ColumnPlan, capacity: usize) -> SideAccumulator {
-        Self::with_buffer(plan, Vec::with_capacity(capacity))
-    }
-
-    /// As [`SideAccumulator::new`], numeric values going into `buffer`
-    /// (cleared; a reused allocation).
-    pub(crate) fn with_buffer(plan: &ColumnPlan, mut buffer: Vec<f64>) -> SideAccumulator {
+    /// An accumulator for column `name` of `kind` (an error: the column is
+    /// skipped for that reason and only counts rows and nulls), numeric
+    /// values going into `buffer` (cleared; a reused allocation). Made
+    /// from a plan by `ColumnPlan::accumulator`.
+    pub(crate) fn with_buffer(
+        name: &str,
+        kind: std::result::Result<ColumnKind, &str>,
+        max_categories: usize,
+        mut buffer: Vec<f64>,
+    ) -> SideAccumulator {
         buffer.clear();
-        let state = match &plan.kind {
+        let state = match kind {
             Ok(ColumnKind::Numeric) => State::Numeric(buffer, Counts::default()),
             Ok(ColumnKind::Categorical) => State::Categorical(CategoryCounts::default()),
-            Err(reason) => State::Failed(reason.clone(), Counts::default()),
+            Err(reason) => State::Failed(reason.to_string(), Counts::default()),
         };
         SideAccumulator {
-            name: plan.name.clone(),
-            max_categories: plan.resolved.max_categories,
+            name: name.to_string(),
+            max_categories,
             state,
         }
     }

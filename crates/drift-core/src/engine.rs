@@ -746,7 +746,7 @@ impl<'a> SideRead<'a> {
                             (_, true) => part.rows as usize,
                             _ => 0,
                         };
-                        SideAccumulator::with_buffer(plan, pool.take(cap))
+                        plan.accumulator_with(pool.take(cap))
                     })
                     .collect();
                 self.source
@@ -762,7 +762,7 @@ impl<'a> SideRead<'a> {
         let mut accs = per_part.next().unwrap_or_else(|| {
             plans
                 .iter()
-                .map(|p| SideAccumulator::with_buffer(p, Vec::new()))
+                .map(|p| p.accumulator_with(Vec::new()))
                 .collect()
         });
         for part in per_part {
@@ -808,7 +808,7 @@ where
                 .ok_or_else(|| Error::UnknownColumn(p.name.clone()))
         })
         .collect::<Result<Vec<usize>>>()?;
-    let mut accs: Vec<SideAccumulator> = plans.iter().map(|p| SideAccumulator::new(p, 0)).collect();
+    let mut accs: Vec<SideAccumulator> = plans.iter().map(|p| p.accumulator(0)).collect();
     let mut rows = 0u64;
     for batch in stream {
         let batch = batch?;

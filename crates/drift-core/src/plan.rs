@@ -2,6 +2,7 @@
 //! one plan per column. Every later stage reads the plan, never the
 //! [`Config`] again.
 
+use crate::accumulate::SideAccumulator;
 use crate::column::{natural_kind, supports};
 use crate::config::{ColumnKind, Config, ResolvedColumn};
 use crate::error::{Error, Result};
@@ -23,6 +24,25 @@ pub struct ColumnPlan {
     /// The column's settings (for a skipped column, those of its natural
     /// kind, or numeric).
     pub resolved: ResolvedColumn,
+}
+
+impl ColumnPlan {
+    /// An accumulator for one side of this column; `capacity` is the
+    /// expected number of values (a size hint). A skipped column only
+    /// counts rows and nulls.
+    pub fn accumulator(&self, capacity: usize) -> SideAccumulator {
+        self.accumulator_with(Vec::with_capacity(capacity))
+    }
+
+    /// As [`ColumnPlan::accumulator`], numeric values going into `buffer`.
+    pub(crate) fn accumulator_with(&self, buffer: Vec<f64>) -> SideAccumulator {
+        SideAccumulator::with_buffer(
+            &self.name,
+            self.kind.as_ref().copied().map_err(String::as_str),
+            self.resolved.max_categories,
+            buffer,
+        )
+    }
 }
 
 impl ColumnPlan {

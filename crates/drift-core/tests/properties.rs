@@ -113,7 +113,7 @@ proptest! {
     #[test]
     fn accumulator_merge_equals_one_pass(v in proptest::collection::vec(value(), 0..300), cuts in proptest::collection::vec(0usize..300, 0..4)) {
         use arrow_array::Array;
-        use drift_core::{ColumnPlan, SideAccumulator};
+        use drift_core::ColumnPlan;
         use arrow_schema::DataType;
         let cfg = Config::default();
         let num = Float64Array::from(v.clone());
@@ -133,7 +133,7 @@ proptest! {
             (DataType::Binary, &num as &dyn Array),
         ] {
             let plan = ColumnPlan::for_reference("x", &dtype, &cfg);
-            let fresh = || SideAccumulator::new(&plan, v.len());
+            let fresh = || plan.accumulator(v.len());
             let mut whole = fresh();
             whole.update(arr);
             let mut merged = fresh();

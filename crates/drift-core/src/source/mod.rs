@@ -12,8 +12,8 @@
 //! A stream of batches that can be read only once (any
 //! `Iterator<Item = Result<RecordBatch, ArrowError>>`, e.g. an Arrow
 //! `RecordBatchReader`) is consumed in one pass by
-//! [`Engine::fit_stream`](crate::Engine::fit_stream) and
-//! [`Reference::compare_stream`](crate::Reference::compare_stream), all
+//! `Engine::fit_stream` and
+//! `Reference::compare_stream`, all
 //! columns at once, without collecting the batches.
 
 mod memory;
