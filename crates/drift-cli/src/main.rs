@@ -12,7 +12,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 use cli::{Cli, ColorChoice, Command, CompareArgs, FitArgs, Format, RunArgs};
 use drift_core::source::{ColumnSource, ParquetSource};
-use drift_core::store::{is_profile, ProfileFile};
+use drift_core::store::ProfileFile;
 use drift_core::{Engine, Reference, Report};
 use drift_render as render;
 use std::io::IsTerminal;
@@ -22,13 +22,44 @@ use std::sync::Arc;
 
 fn main() -> ExitCode {
     tune_allocator();
+    // a dependency's panic on untrusted bytes is caught by the library and
+    // reported as one error line: do not print it as a crash too
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !drift_core::source::guard::panic_guarded() {
+            default_hook(info);
+        }
+    }));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
+        Err(e) if e.use_stderr() => {
+            // an argument error: one line, then a hint (help and version
+            // output are not errors and print as they are)
+            let text = e.to_string();
+            // clap's first paragraph is the error (a list of missing
+            // arguments continues it on indented lines)
+            let first: Vec<&str> = text
+                .lines()
+                .skip_while(|l| l.trim().is_empty())
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let first = first.join(" ");
+            let first = first.trim_start_matches("error: ");
+            eprintln!(
+                "drift: error: {}",
+                if first.is_empty() {
+                    "invalid arguments"
+                } else {
+                    first
+                }
+            );
+            eprintln!("drift: hint: see 'drift --help' or 'drift <command> --help'");
+            return ExitCode::from(2);
+        }
         Err(e) => {
-            // --help and --version are not errors
-            let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::from(0);
         }
     };
     match run(cli) {
@@ -120,12 +151,21 @@ impl Bar {
 
 /// The engine for a run: settings, threads, memory budget.
 fn engine(config: drift_core::Config, run: &RunArgs) -> Result<(Engine, rayon::ThreadPool)> {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let threads = match run.threads {
         Some(0) => bail!("--threads must be at least 1"),
+        // more threads than cores only cost (5,000 took 47 s on a small
+        // file): capped, and said so
+        Some(n) if n > cores => {
+            if !run.quiet {
+                eprintln!("drift: note: --threads {n} capped at {cores}, the cores available");
+            }
+            cores
+        }
         Some(n) => n,
-        None => std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1),
+        None => cores,
     };
     let mut engine = Engine::new(config).map_err(|e| anyhow!("{e}"))?;
     if let Some(m) = &run.max_memory {
@@ -146,10 +186,14 @@ fn open(spec: &str, side: &str) -> Result<ParquetSource> {
     Ok(s)
 }
 
-/// Whether REF names a profile written by `drift fit` (by content).
-fn profile_path(spec: &str) -> Option<PathBuf> {
+/// The reference as a profile, when it is one (by content; its footer read
+/// once).
+fn profile(spec: &str) -> Result<Option<ProfileFile>> {
     let p = Path::new(spec);
-    (p.is_file() && is_profile(p)).then(|| p.to_path_buf())
+    if !p.is_file() {
+        return Ok(None);
+    }
+    ProfileFile::open_if_profile(p).map_err(|e| anyhow!("{e}"))
 }
 
 /// Refuses to write over one of the command's inputs.
@@ -178,28 +222,48 @@ fn notes(report_notes: &[String], quiet: bool) {
 
 fn compare(args: CompareArgs) -> Result<u8> {
     let run = settings::resolve(&args.settings, args.fail_on)?;
-    for (p, what) in [
+    let outputs = [
         (&args.output, "the report"),
         (&args.json, "the JSON report"),
         (&args.html, "the HTML report"),
         (&args.markdown, "the Markdown summary"),
         (&args.junit, "the JUnit report"),
-    ] {
-        if let Some(p) = p {
+    ];
+    let mut seen: Vec<(PathBuf, &str)> = Vec::new();
+    for (p, what) in outputs {
+        if let Some(p) = p.as_deref().filter(|p| p.as_os_str() != "-") {
+            let at = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            if let Some((_, other)) = seen.iter().find(|(q, _)| *q == at) {
+                bail!(
+                    "{other} and {what} would both be written to {}",
+                    p.display()
+                );
+            }
+            seen.push((at, what));
             output::check_writable(p, what)?;
         }
     }
+    // no report may be written over an input
+    let guard = |inputs: &[&Path]| -> Result<()> {
+        for (p, _) in outputs {
+            if let Some(p) = p {
+                not_an_input(p, inputs)?;
+            }
+        }
+        Ok(())
+    };
     let (engine, pool) = engine(run.config.clone(), &args.run)?;
     let report = pool.install(|| -> Result<Report> {
-        match profile_path(&args.reference) {
-            Some(p) => {
+        match profile(&args.reference)? {
+            Some(file) => {
                 let current = open(&args.current, "current")?;
+                let mut inputs: Vec<&Path> = current.files().collect();
+                inputs.push(Path::new(&args.reference));
+                guard(&inputs)?;
                 // a fitted profile: each column's fitted data is loaded
                 // when its turn comes; the reference is neither read nor
                 // sorted
-                let file = ProfileFile::open(&p)
-                    .map_err(|e| anyhow!("{e}"))?
-                    .with_location(args.reference.clone());
+                let file = file.with_location(args.reference.clone());
                 let bar = Bar::new(&args.run, file.schema().fields().len());
                 let r = file.compare(&engine.clone().with_progress(bar.clone()), &current);
                 bar.finish();
@@ -211,6 +275,7 @@ fn compare(args: CompareArgs) -> Result<u8> {
                     || open(&args.current, "current"),
                 );
                 let (reference, current) = (reference?, current?);
+                guard(&reference.files().chain(current.files()).collect::<Vec<_>>())?;
                 let bar = Bar::new(&args.run, reference.schema().fields().len());
                 let r = engine
                     .clone()

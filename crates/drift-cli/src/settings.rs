@@ -49,10 +49,21 @@ fn read_file(path: &Path) -> Result<(Config, Option<FailOn>)> {
     Ok((config, fail_on))
 }
 
+/// Blanks the top-level `fail_on = …` line (the one CLI-only key) and
+/// nothing else: a key that only starts with `fail_on`, or `fail_on` inside
+/// a table, stays for drift-core's Config to reject as unknown.
 fn strip_cli_keys(text: &str) -> String {
+    let mut top = true;
     text.lines()
         .map(|l| {
-            if l.trim_start().starts_with("fail_on") {
+            let t = l.trim_start();
+            if t.starts_with('[') {
+                top = false;
+            }
+            let is_key = t
+                .strip_prefix("fail_on")
+                .is_some_and(|rest| rest.trim_start().starts_with('='));
+            if top && is_key {
                 ""
             } else {
                 l

@@ -639,3 +639,97 @@ fn merge_of_profiles_and_no_writing_over_inputs() {
         "not a drift profile",
     );
 }
+
+/// Issue #11: a report never overwrites an input, two reports never share a
+/// path, and a silly thread count is capped rather than obeyed.
+#[test]
+fn reports_never_overwrite_inputs_or_each_other() {
+    let reference = tmp("own-ref.parquet");
+    std::fs::copy(fx("drift/reference.parquet"), &reference).unwrap();
+    let before = std::fs::read(&reference).unwrap();
+    let r = reference.to_string_lossy().into_owned();
+    let cur = fx("drift/current.parquet");
+    for flag in ["-o", "--json", "--html", "--markdown", "--junit"] {
+        let o = drift(&["compare", &r, &cur, flag, &r]);
+        assert_error(&o, "is an input of this command; not writing over it");
+        assert_eq!(std::fs::read(&reference).unwrap(), before, "{flag}");
+    }
+    // the current side too, a file inside a directory input
+    let ds = tmp("own-dataset");
+    std::fs::create_dir_all(&ds).unwrap();
+    for part in ["part-0", "part-1", "part-2"] {
+        std::fs::copy(
+            fx(&format!("dataset/current/{part}.parquet")),
+            ds.join(format!("{part}.parquet")),
+        )
+        .unwrap();
+    }
+    let inside = ds.join("part-1.parquet");
+    let part_before = std::fs::read(&inside).unwrap();
+    let o = drift(&[
+        "compare",
+        &r,
+        &ds.to_string_lossy(),
+        "--html",
+        &inside.to_string_lossy(),
+    ]);
+    assert_error(&o, "is an input of this command");
+    assert_eq!(std::fs::read(&inside).unwrap(), part_before);
+    let out = tmp("same.json").to_string_lossy().into_owned();
+    let o = drift(&["compare", &r, &cur, "--json", &out, "--html", &out]);
+    assert_error(
+        &o,
+        "the JSON report and the HTML report would both be written to",
+    );
+    assert!(!Path::new(&out).exists());
+    let o = drift(&[
+        "compare",
+        &fx("no_drift/reference.parquet"),
+        &fx("no_drift/current.parquet"),
+        "--threads",
+        "5000",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--threads 5000 capped at"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Issue #11: only the top-level `fail_on` key is the CLI's; a key that
+/// merely starts with it, or `fail_on` inside a table, is an unknown key.
+#[test]
+fn config_keys_resembling_fail_on_are_errors() {
+    let (r, c) = (fx("drift/reference.parquet"), fx("drift/current.parquet"));
+    for (name, text, line) in [
+        (
+            "typo.toml",
+            "drift_share = 0.4\nfail_on_typo = 1\n",
+            "line 2",
+        ),
+        (
+            "nested.toml",
+            "fail_on = \"never\"\n[columns.country]\nfail_on = \"never\"\n",
+            "line 3",
+        ),
+    ] {
+        let p = tmp(name);
+        std::fs::write(&p, text).unwrap();
+        let o = drift(&["compare", &r, &c, "--config", p.to_str().unwrap()]);
+        assert_error(&o, line);
+        assert!(stderr(&o).contains("fail_on"), "{}", stderr(&o));
+    }
+    // the real key still works (exit 0 despite drift)
+    let p = tmp("ok.toml");
+    std::fs::write(&p, "  fail_on = \"never\"\n").unwrap();
+    let o = drift(&[
+        "compare",
+        &r,
+        &c,
+        "--config",
+        p.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}

@@ -68,6 +68,19 @@ fn decide_column(c: &mut ColumnReport, config: &Config) {
         return;
     }
     let kind = c.kind.unwrap_or(ColumnKind::Numeric);
+    if c.tests.is_empty() {
+        // no selected test applies to this kind: the column is untested,
+        // not "ok" (it must not count as tested in the dataset share)
+        c.status = ColumnStatus::Skipped;
+        c.reason = Some(format!(
+            "no test selected for {} columns",
+            match kind {
+                ColumnKind::Numeric => "numeric",
+                ColumnKind::Categorical => "categorical",
+            }
+        ));
+        return;
+    }
     let rule = config
         .columns
         .get(&c.name)

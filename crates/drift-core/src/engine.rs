@@ -86,6 +86,11 @@ fn human(b: u64) -> String {
     }
 }
 
+/// Largest buffer pre-sized from a source's metadata (values): the counts
+/// in a footer are untrusted (a footer claiming 2^62 rows must not abort
+/// the process on allocation); beyond it buffers grow as values arrive.
+const PRESIZE_MAX: usize = 1 << 26;
+
 /// How a run reads one side.
 struct SideRead<'a> {
     source: &'a dyn ColumnSource,
@@ -373,6 +378,7 @@ impl Engine {
     }
 
     fn reference_plans(&self, schema: &arrow_schema::Schema) -> Result<Vec<ColumnPlan>> {
+        crate::plan::unique_names(schema, "reference")?;
         for n in self.config.include.iter().chain(&self.config.exclude) {
             if schema.field_with_name(n).is_err() {
                 return Err(Error::UnknownColumn(n.clone()));
@@ -449,7 +455,8 @@ impl Engine {
                             p.resolved.max_categories,
                         ))
                     })
-                    .sum()
+                    // untrusted footer counts: saturate, never overflow
+                    .fold(0u64, u64::saturating_add)
             })
             .collect();
         let mut notes = Vec::new();
@@ -745,7 +752,8 @@ impl<'a> SideRead<'a> {
                             (0, _) => expected[j],
                             (_, true) => part.rows as usize,
                             _ => 0,
-                        };
+                        }
+                        .min(PRESIZE_MAX);
                         plan.accumulator_with(pool.take(cap))
                     })
                     .collect();

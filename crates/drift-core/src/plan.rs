@@ -87,15 +87,33 @@ fn cannot_test(dt: &DataType, k: ColumnKind) -> String {
     format!("type {dt} cannot be tested as {k:?}").to_lowercase()
 }
 
+/// Columns are matched by name: a side with two columns of one name is an
+/// error (the second would never be compared).
+pub(crate) fn unique_names(schema: &Schema, side: &str) -> Result<()> {
+    let mut seen = std::collections::HashSet::with_capacity(schema.fields().len());
+    for f in schema.fields() {
+        if !seen.insert(f.name().as_str()) {
+            return Err(Error::InvalidInput(format!(
+                "the {side} has two columns named '{}'; columns are matched by name, so rename one",
+                f.name()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Aligns two schemas by column name: columns compared (reference order),
 /// and the schema findings. Unknown names in `include`, `exclude` or the
-/// per-column settings are an error, as is having no column in common.
+/// per-column settings are an error, as is having no column in common
+/// or two columns of one name on a side.
 pub fn plan_columns(
     reference: &Schema,
     current: &Schema,
     config: &Config,
 ) -> Result<(Vec<ColumnPlan>, SchemaFindings)> {
     config.validate()?;
+    unique_names(reference, "reference")?;
+    unique_names(current, "current")?;
     // by name, so that planning stays linear in the number of columns
     // (the first of duplicate names, as `Schema::field_with_name` finds)
     let by_name = |s: &Schema| -> HashMap<String, DataType> {

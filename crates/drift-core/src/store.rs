@@ -654,6 +654,12 @@ pub struct ProfileFile<R: Reopen = PositionedFile> {
     schema: SchemaRef,
 }
 
+/// A buffer pre-size from a stored count, which is untrusted: capped (the
+/// buffer grows beyond it as rows arrive).
+fn presize(rows: u64) -> usize {
+    rows.min(1 << 26) as usize
+}
+
 /// A profile's bytes: a file or a buffer, read again for each column.
 pub trait Reopen: ChunkReader + Sized + Sync + 'static {
     /// Another handle on the same bytes.
@@ -699,13 +705,56 @@ impl ProfileFile<PositionedFile> {
     }
 }
 
+impl ProfileFile<PositionedFile> {
+    /// Opens `path` as a profile when it is one, judged by its content
+    /// (the profile key in its Parquet metadata, read once): `Ok(None)` for
+    /// anything else (another Parquet file, not Parquet, not a file), an
+    /// error for a profile that is damaged or too new.
+    pub fn open_if_profile(path: impl AsRef<Path>) -> Result<Option<ProfileFile<PositionedFile>>> {
+        let path = path.as_ref();
+        let Ok(f) = PositionedFile::open(path) else {
+            return Ok(None);
+        };
+        let loaded = crate::source::guard::catch(
+            || path.display().to_string(),
+            || ArrowReaderMetadata::load(&f, reader_options()).map_err(|e| perr("", e)),
+        );
+        let Ok(metadata) = loaded else {
+            return Ok(None);
+        };
+        let marked = metadata
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .is_some_and(|kv| kv.iter().any(|k| k.key == PROFILE_KEY));
+        if !marked {
+            return Ok(None);
+        }
+        ProfileFile::from_metadata(f, format!("profile {}", path.display()), metadata).map(Some)
+    }
+}
+
+fn reader_options() -> ArrowReaderOptions {
+    ArrowReaderOptions::new().with_skip_arrow_metadata(true)
+}
+
 impl<R: Reopen> ProfileFile<R> {
     fn from_reader(reader: R, what: String) -> Result<ProfileFile<R>> {
-        let metadata = ArrowReaderMetadata::load(
-            &reader,
-            ArrowReaderOptions::new().with_skip_arrow_metadata(true),
-        )
-        .map_err(|e| perr(&format!("{what}: not a readable Parquet file"), e))?;
+        let metadata = crate::source::guard::catch(
+            || what.clone(),
+            || {
+                ArrowReaderMetadata::load(&reader, reader_options())
+                    .map_err(|e| perr(&format!("{what}: not a readable Parquet file"), e))
+            },
+        )?;
+        ProfileFile::from_metadata(reader, what, metadata)
+    }
+
+    fn from_metadata(
+        reader: R,
+        what: String,
+        metadata: ArrowReaderMetadata,
+    ) -> Result<ProfileFile<R>> {
         let json = metadata
             .metadata()
             .file_metadata()
@@ -876,22 +925,29 @@ impl<R: Reopen> ProfileFile<R> {
         leaves: &[usize],
         each: &mut dyn FnMut(RecordBatch) -> Result<()>,
     ) -> Result<()> {
-        let corrupt =
-            |e: parquet::errors::ParquetError| perr(&format!("{}: corrupt data", self.what), e);
-        let mask = ProjectionMask::leaves(self.metadata.parquet_schema(), leaves.iter().copied());
-        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
-            self.reader.reopen().map_err(|e| perr(&self.what, e))?,
-            self.metadata.clone(),
+        crate::source::guard::catch(
+            || format!("{}: row group {g}", self.what),
+            || {
+                let corrupt = |e: parquet::errors::ParquetError| {
+                    perr(&format!("{}: corrupt data", self.what), e)
+                };
+                let mask =
+                    ProjectionMask::leaves(self.metadata.parquet_schema(), leaves.iter().copied());
+                let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
+                    self.reader.reopen().map_err(|e| perr(&self.what, e))?,
+                    self.metadata.clone(),
+                )
+                .with_row_groups(vec![g])
+                .with_projection(mask)
+                .with_batch_size(READ_BATCH)
+                .build()
+                .map_err(corrupt)?;
+                for b in reader {
+                    each(b.map_err(|e| perr(&format!("{}: corrupt data", self.what), e))?)?;
+                }
+                Ok(())
+            },
         )
-        .with_row_groups(vec![g])
-        .with_projection(mask)
-        .with_batch_size(READ_BATCH)
-        .build()
-        .map_err(corrupt)?;
-        for b in reader {
-            each(b.map_err(|e| perr(&format!("{}: corrupt data", self.what), e))?)?;
-        }
-        Ok(())
     }
 
     fn load_column(&self, c: &ColumnMeta) -> Result<ColumnProfile> {
@@ -910,7 +966,7 @@ impl<R: Reopen> ProfileFile<R> {
                     None => (Vec::new(), Vec::new()),
                     Some(g) => {
                         let runs = matches!(c.stored, Stored::Runs);
-                        let mut values = Vec::with_capacity(c.stored_rows as usize);
+                        let mut values = Vec::with_capacity(presize(c.stored_rows));
                         let mut rc = Vec::new();
                         self.read_group(g, if runs { &[1, 2] } else { &[1] }, &mut |b| {
                             let v = b
@@ -1004,7 +1060,7 @@ impl<R: Reopen> ProfileFile<R> {
                 ProfileData::Numeric(NumericProfile::new(values, bins))
             }
             (Stored::Categories, g) => {
-                let mut cats: Vec<(String, u64)> = Vec::with_capacity(c.stored_rows as usize);
+                let mut cats: Vec<(String, u64)> = Vec::with_capacity(presize(c.stored_rows));
                 if let Some(g) = g {
                     self.read_group(g, &[2, 3], &mut |b| {
                         let n = b

@@ -16,6 +16,7 @@
 //! `Reference::compare_stream`, all
 //! columns at once, without collecting the batches.
 
+pub mod guard;
 mod memory;
 #[cfg(feature = "parquet")]
 pub(crate) mod parquet;
@@ -102,7 +103,8 @@ pub trait ColumnSource: Sync {
 /// Splits units with the given rows into at most `k` contiguous parts of
 /// about equal rows (no empty part; none at all when there are no units).
 pub fn split_units(rows: &[u64], k: usize) -> Vec<Part> {
-    let total: u64 = rows.iter().sum();
+    // footer counts are untrusted: sums saturate
+    let total: u64 = rows.iter().fold(0u64, |a, &r| a.saturating_add(r));
     let target = total.div_ceil(k.max(1) as u64).max(1);
     let mut parts: Vec<Part> = Vec::new();
     let mut start = 0usize;
@@ -116,7 +118,7 @@ pub fn split_units(rows: &[u64], k: usize) -> Vec<Part> {
             start = i;
             acc = 0;
         }
-        acc += r;
+        acc = acc.saturating_add(r);
     }
     if start < rows.len() {
         parts.push(Part {

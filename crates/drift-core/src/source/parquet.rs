@@ -130,8 +130,13 @@ fn file_error(path: &Path, e: impl std::fmt::Display) -> Error {
 impl OpenFile {
     fn open(path: PathBuf) -> Result<OpenFile> {
         let reader = positioned::PositionedFile::open(&path).map_err(|e| file_error(&path, e))?;
-        let metadata = ArrowReaderMetadata::load(&reader, ArrowReaderOptions::new())
-            .map_err(|e| file_error(&path, e))?;
+        let metadata = super::guard::catch(
+            || format!("file {}", path.display()),
+            || {
+                ArrowReaderMetadata::load(&reader, ArrowReaderOptions::new())
+                    .map_err(|e| file_error(&path, e))
+            },
+        )?;
         let schema = metadata.parquet_schema();
         let mut roots: Vec<std::ops::Range<usize>> = Vec::new();
         for l in 0..schema.num_columns() {
@@ -207,7 +212,7 @@ impl ParquetSource {
                 }
                 _ => {}
             }
-            rows += f.parquet().file_metadata().num_rows().max(0) as u64;
+            rows = rows.saturating_add(f.parquet().file_metadata().num_rows().max(0) as u64);
             for (gi, rg) in f.parquet().row_groups().iter().enumerate() {
                 units.push((fi, gi));
                 unit_rows.push(rg.num_rows().max(0) as u64);
@@ -286,7 +291,7 @@ impl ColumnSource for ParquetSource {
                 let Some(c) = rg.columns().get(l) else {
                     continue;
                 };
-                fp.bytes += c.uncompressed_size().max(0) as u64;
+                fp.bytes = fp.bytes.saturating_add(c.uncompressed_size().max(0) as u64);
                 if k == 0 {
                     nulls = c
                         .statistics()
@@ -295,7 +300,7 @@ impl ColumnSource for ParquetSource {
                         .min(rows);
                 }
             }
-            fp.values += rows - nulls;
+            fp.values = fp.values.saturating_add(rows - nulls);
         }
         fp
     }
@@ -343,6 +348,33 @@ impl ColumnSource for ParquetSource {
                 i += 1;
             }
             let f = &self.files[fi];
+            let names = || {
+                order
+                    .iter()
+                    .map(|o| format!("'{}'", self.schema.field(o.0).name()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            super::guard::catch(
+                || format!("file {}, column {}", f.path.display(), names()),
+                || self.scan_file(f, groups, &order, dictionary, sink),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl ParquetSource {
+    /// Reads row groups `groups` of one file (the columns of `order`).
+    fn scan_file(
+        &self,
+        f: &OpenFile,
+        groups: Vec<usize>,
+        order: &[(usize, usize)],
+        dictionary: bool,
+        sink: &mut dyn FnMut(usize, &dyn Array) -> Result<()>,
+    ) -> Result<()> {
+        {
             let md = if dictionary {
                 f.dictionary_metadata()?.clone()
             } else {

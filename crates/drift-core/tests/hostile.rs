@@ -1,0 +1,179 @@
+//! Hostile and odd input (issue #11): no silent wrong answer.
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+use drift_core::report::{ColumnStatus, RunStatus};
+use drift_core::{compare, Config, TestKind};
+use std::sync::Arc;
+
+fn table(shift: f64) -> RecordBatch {
+    let n = 2_000;
+    let mut cols: Vec<(String, ArrayRef)> = Vec::new();
+    for c in 0..5 {
+        // columns 0..3 move by `shift`, 3 and 4 do not
+        let s = if c < 3 { shift } else { 0.0 };
+        let v = (0..n).map(|i| ((i * 7919 + c * 13) % 1000) as f64 / 100.0 + s);
+        cols.push((format!("x{c}"), Arc::new(Float64Array::from_iter_values(v))));
+    }
+    for c in 0..3 {
+        let v = (0..n).map(|i| format!("k{}", (i + c) % 4));
+        cols.push((format!("s{c}"), Arc::new(StringArray::from_iter_values(v))));
+    }
+    RecordBatch::try_from_iter(cols).unwrap()
+}
+
+/// With only numeric tests selected, the categorical columns are untested,
+/// not "ok": 3 of the 5 tested columns drift, which is dataset drift.
+#[test]
+fn a_column_with_no_selected_test_is_untested() {
+    for config in [
+        Config {
+            categorical_tests: vec![],
+            ..Config::default()
+        },
+        Config {
+            numeric_tests: vec![TestKind::Ks],
+            categorical_tests: vec![],
+            decision: drift_core::Decision::Ks,
+            ..Config::default()
+        },
+    ] {
+        let r = compare(&[table(0.0)], &[table(3.0)], &config).unwrap();
+        assert_eq!(r.summary.columns, 8);
+        assert_eq!(r.summary.tested_columns, 5);
+        assert_eq!(r.summary.untested_columns, 3);
+        assert_eq!(r.summary.drifted_columns, 3);
+        assert!(r.summary.dataset_drift, "3 of 5 tested drift");
+        assert_eq!(r.summary.status, RunStatus::DatasetDrift);
+        for c in r.columns.iter().filter(|c| c.name.starts_with('s')) {
+            assert_eq!(c.status, ColumnStatus::Skipped);
+            assert!(c.tests.is_empty());
+            assert_eq!(
+                c.reason.as_deref(),
+                Some("no test selected for categorical columns")
+            );
+        }
+    }
+}
+
+/// Two columns of one name on a side: an error naming the column, never a
+/// silently dropped second column.
+#[test]
+fn two_columns_of_one_name_are_an_error() {
+    let dup = |shift: f64| {
+        let a: ArrayRef = Arc::new(Float64Array::from_iter_values((0..100).map(|i| i as f64)));
+        let b: ArrayRef = Arc::new(Float64Array::from_iter_values(
+            (0..100).map(|i| i as f64 + shift),
+        ));
+        RecordBatch::try_from_iter([("x", a), ("x", b)]).unwrap()
+    };
+    let one = {
+        let a: ArrayRef = Arc::new(Float64Array::from_iter_values((0..100).map(|i| i as f64)));
+        RecordBatch::try_from_iter([("x", a)]).unwrap()
+    };
+    for (r, c, side) in [
+        (dup(0.0), one.clone(), "reference"),
+        (one.clone(), dup(50.0), "current"),
+    ] {
+        let e = compare(&[r], &[c], &Config::default())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            format!("invalid input: the {side} has two columns named 'x'; columns are matched by name, so rename one")
+        );
+    }
+    let source = drift_core::source::Batches::new([dup(0.0)]).unwrap();
+    let e = drift_core::Engine::new(Config::default())
+        .unwrap()
+        .fit(&source)
+        .unwrap_err();
+    assert!(e.to_string().contains("two columns named 'x'"), "{e}");
+}
+
+/// A source that announces more rows than it delivers (what a Parquet
+/// column chunk with a zero `total_compressed_size` did): exit-2 error,
+/// never a report over the rows that happened to be read.
+struct Short(drift_core::source::Batches, u64);
+
+impl drift_core::source::ColumnSource for Short {
+    fn schema(&self) -> arrow_schema::SchemaRef {
+        self.0.schema()
+    }
+    fn num_rows(&self) -> u64 {
+        self.0.num_rows() + self.1
+    }
+    fn unit_rows(&self) -> Vec<u64> {
+        self.0.unit_rows()
+    }
+    fn footprint(&self, column: usize) -> drift_core::source::Footprint {
+        self.0.footprint(column)
+    }
+    fn scan(
+        &self,
+        column: usize,
+        part: &drift_core::source::Part,
+        dictionary: bool,
+        sink: &mut dyn FnMut(&dyn arrow_array::Array) -> drift_core::Result<()>,
+    ) -> drift_core::Result<()> {
+        self.0.scan(column, part, dictionary, sink)
+    }
+}
+
+#[test]
+fn fewer_rows_read_than_announced_is_an_error() {
+    use drift_core::source::Batches;
+    let engine = drift_core::Engine::new(Config::default()).unwrap();
+    let full = Batches::new([table(0.0)]).unwrap();
+    let short = Short(Batches::new([table(0.0)]).unwrap(), 500);
+    let e = engine.compare(&full, &short).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "reading current column 'x0': 2000 rows read, 2500 announced by the source's metadata"
+    );
+    let e = engine.fit(&short).unwrap_err().to_string();
+    assert!(e.contains("2000 rows read, 2500 announced"), "{e}");
+}
+
+/// Untrusted counts never size an allocation: a source announcing 2^62
+/// rows more than it has is the same clean error, not an abort on
+/// allocation or a "capacity overflow" panic.
+#[test]
+fn an_absurd_announced_row_count_is_an_error_not_an_abort() {
+    use drift_core::source::Batches;
+    struct Huge(Batches);
+    impl drift_core::source::ColumnSource for Huge {
+        fn schema(&self) -> arrow_schema::SchemaRef {
+            self.0.schema()
+        }
+        fn num_rows(&self) -> u64 {
+            1 << 62
+        }
+        fn unit_rows(&self) -> Vec<u64> {
+            vec![1 << 62]
+        }
+        fn footprint(&self, _: usize) -> drift_core::source::Footprint {
+            drift_core::source::Footprint {
+                values: 1 << 62,
+                bytes: 1 << 62,
+            }
+        }
+        fn scan(
+            &self,
+            column: usize,
+            _: &drift_core::source::Part,
+            dictionary: bool,
+            sink: &mut dyn FnMut(&dyn arrow_array::Array) -> drift_core::Result<()>,
+        ) -> drift_core::Result<()> {
+            self.0.scan(column, &self.0.parts(1)[0], dictionary, sink)
+        }
+    }
+    let engine = drift_core::Engine::new(Config::default()).unwrap();
+    let huge = Huge(Batches::new([table(0.0)]).unwrap());
+    let r = engine.compare(&Batches::new([table(0.0)]).unwrap(), &huge);
+    let e = r.unwrap_err().to_string();
+    assert!(
+        e.contains("2000 rows read, 4611686018427387904 announced"),
+        "{e}"
+    );
+}
