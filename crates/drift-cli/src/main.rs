@@ -88,8 +88,10 @@ fn tune_allocator() {
     }
 }
 
+/// One line for stderr: whitespace collapsed, control characters (from
+/// file or column names) escaped so they never reach the terminal raw.
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    render::escape_controls(&s.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 fn run(cli: Cli) -> Result<u8> {
@@ -215,7 +217,7 @@ fn not_an_input(out: &Path, inputs: &[&Path]) -> Result<()> {
 fn notes(report_notes: &[String], quiet: bool) {
     if !quiet {
         for n in report_notes {
-            eprintln!("drift: note: {n}");
+            eprintln!("drift: note: {}", one_line(n));
         }
     }
 }

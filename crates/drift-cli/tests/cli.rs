@@ -733,3 +733,33 @@ fn config_keys_resembling_fail_on_are_errors() {
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
+
+/// Issue #11: control characters in file (and column) names never reach
+/// the terminal raw: text, Markdown and stderr show them escaped.
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let evil = tmp("a\u{1b}[2J\u{1b}]0;pwned\u{7}.parquet");
+    std::fs::copy(fx("drift/reference.parquet"), &evil).unwrap();
+    let e = evil.to_string_lossy().into_owned();
+    let cur = fx("drift/current.parquet");
+    let bad_path = tmp("b\u{1b}[2J.parquet");
+    std::fs::write(&bad_path, b"not parquet").unwrap();
+    let bad = bad_path.to_string_lossy().into_owned();
+    for args in [
+        vec!["compare", e.as_str(), cur.as_str()],
+        vec!["compare", e.as_str(), cur.as_str(), "--format", "markdown"],
+        vec!["compare", cur.as_str(), bad.as_str()],
+    ] {
+        let o = drift(&args);
+        assert!(
+            !o.stdout.contains(&0x1b) && !o.stderr.contains(&0x1b),
+            "raw ESC in output of {args:?}"
+        );
+        assert!(
+            !o.stdout.contains(&0x07) && !o.stderr.contains(&0x07),
+            "raw BEL in output of {args:?}"
+        );
+        let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+        assert!(all.contains("\\u{1b}[2J"), "{all}");
+    }
+}

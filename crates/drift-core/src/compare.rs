@@ -301,7 +301,7 @@ fn top(counts: &[(String, u64)], k: usize) -> Vec<CategoryCount> {
     v.into_iter()
         .take(k)
         .map(|(s, c)| CategoryCount {
-            value: s.clone(),
+            value: crate::report::report_label(s),
             count: *c,
         })
         .collect()

@@ -64,7 +64,10 @@ pub(crate) fn categorical_plot(cats: &[String], rc: &[u64], cc: &[u64], k: usize
         (1.0 - c.iter().sum::<f64>()).max(0.0),
     );
     Plot::Categorical {
-        categories: keep.iter().map(|&i| cats[i].clone()).collect(),
+        categories: keep
+            .iter()
+            .map(|&i| crate::report::report_label(&cats[i]))
+            .collect(),
         reference: r,
         current: c,
         other,

@@ -408,3 +408,27 @@ pub fn json_schema() -> serde_json::Value {
     }
     s
 }
+
+/// Longest category label a report carries whole, in bytes.
+pub const LABEL_MAX: usize = 256;
+
+/// A category label as reports show it: whole up to [`LABEL_MAX`] bytes;
+/// longer, its first [`LABEL_MAX`] bytes (cut at a character boundary),
+/// its length and an FNV-1a hash of the whole label, so that labels that
+/// share a prefix stay distinct (a 1 MB label is not copied into every
+/// report).
+pub fn report_label(s: &str) -> String {
+    if s.len() <= LABEL_MAX {
+        return s.to_string();
+    }
+    let mut end = LABEL_MAX;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{}… ({} bytes, fnv1a {h:016x})", &s[..end], s.len())
+}

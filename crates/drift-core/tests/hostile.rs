@@ -177,3 +177,32 @@ fn an_absurd_announced_row_count_is_an_error_not_an_abort() {
         "{e}"
     );
 }
+
+/// Category labels of 100 KB are not copied whole into reports: a bounded
+/// prefix, the length and a hash (distinct labels stay distinct).
+#[test]
+fn long_category_labels_are_bounded_in_reports() {
+    let label = |k: usize| format!("{}{k}", "x".repeat(100_000));
+    let side = |shift: usize| {
+        let v: Vec<String> = (0..400).map(|i| label((i + shift) % 5)).collect();
+        let a: ArrayRef = Arc::new(StringArray::from(v));
+        RecordBatch::try_from_iter([("s", a)]).unwrap()
+    };
+    let r = compare(&[side(0)], &[side(1)], &Config::default()).unwrap();
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(json.len() < 40_000, "report of {} bytes", json.len());
+    let c = &r.columns[0];
+    let top = c.reference.top_categories.as_ref().unwrap();
+    assert_eq!(top.len(), 5);
+    let mut seen = std::collections::HashSet::new();
+    for t in top {
+        assert!(t.value.len() < 400, "{}", t.value.len());
+        assert!(
+            t.value.contains("… (100001 bytes, fnv1a "),
+            "{}",
+            &t.value[250..]
+        );
+        assert!(seen.insert(t.value.clone()), "labels stay distinct");
+    }
+    assert_eq!(drift_core::report::report_label("short"), "short");
+}

@@ -136,3 +136,38 @@ pub fn verdict(r: &drift_core::report::Report) -> String {
         }
     )
 }
+
+/// The report with every control character of every string (column and
+/// file names, categories, reasons, notes) written as a visible escape
+/// (`\u{1b}`): text and Markdown go to terminals, where a name holding
+/// `ESC[2J` would otherwise clear the screen or retitle the window.
+pub fn terminal_safe(r: &drift_core::report::Report) -> drift_core::report::Report {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) if s.chars().any(char::is_control) => {
+                *s = escape_controls(s);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
+            serde_json::Value::Object(o) => o.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let Ok(mut v) = serde_json::to_value(r) else {
+        return r.clone();
+    };
+    walk(&mut v);
+    serde_json::from_value(v).unwrap_or_else(|_| r.clone())
+}
+
+/// `s` with its control characters escaped (`\u{1b}`).
+pub fn escape_controls(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}

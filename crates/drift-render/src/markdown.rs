@@ -12,6 +12,8 @@ fn cell(s: &str) -> String {
 
 /// Renders the summary.
 pub fn render(r: &Report) -> String {
+    let safe = terminal_safe(r);
+    let r = &safe;
     let icon = match r.summary.status {
         RunStatus::DatasetDrift => "🔴",
         RunStatus::ColumnDrift => "🟠",

@@ -17,6 +17,8 @@ fn width(s: &str) -> usize {
 
 /// Renders the summary; `color` adds ANSI colours.
 pub fn render(r: &Report, color: bool) -> String {
+    let safe = terminal_safe(r);
+    let r = &safe;
     let mut rows: Vec<[String; 6]> = vec![[
         "column".into(),
         "kind".into(),
