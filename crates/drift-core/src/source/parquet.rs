@@ -114,6 +114,36 @@ fn strip_metadata(s: &Schema) -> Schema {
     )
 }
 
+/// Dictionary columns declared with keys narrower than 32 bits (pandas'
+/// `category` dtype: int8 codes) are read with `Int32` keys: a batch that
+/// spans row groups with different dictionaries holds their union, which
+/// overflows an `Int8` key at 128 categories ("dictionary key overflow", a
+/// panic in the reader) although the file is valid.
+fn widen_dictionary_keys(
+    md: ArrowReaderMetadata,
+) -> std::result::Result<ArrowReaderMetadata, String> {
+    let narrow = |dt: &DataType| matches!(dt, DataType::Dictionary(k, _) if matches!(**k, DataType::Int8 | DataType::Int16 | DataType::UInt8 | DataType::UInt16));
+    if !md.schema().fields().iter().any(|f| narrow(f.data_type())) {
+        return Ok(md);
+    }
+    let fields: Vec<Field> = md
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Dictionary(_, v) if narrow(f.data_type()) => Field::new(
+                f.name(),
+                DataType::Dictionary(Box::new(DataType::Int32), v.clone()),
+                f.is_nullable(),
+            ),
+            _ => f.as_ref().clone(),
+        })
+        .collect();
+    let options = ArrowReaderOptions::new().with_schema(Arc::new(Schema::new(fields)));
+    ArrowReaderMetadata::try_new(Arc::clone(md.metadata()), options)
+        .map_err(|e| clean(&e.to_string()))
+}
+
 /// Parquet/Arrow errors sometimes span lines; keep one.
 fn clean(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -137,6 +167,7 @@ impl OpenFile {
                     .map_err(|e| file_error(&path, e))
             },
         )?;
+        let metadata = widen_dictionary_keys(metadata).map_err(|e| file_error(&path, e))?;
         let schema = metadata.parquet_schema();
         let mut roots: Vec<std::ops::Range<usize>> = Vec::new();
         for l in 0..schema.num_columns() {
