@@ -175,6 +175,18 @@ impl ColumnProfile {
                                 bins: cats.len() as u64,
                                 edges: None,
                             });
+                            // sampling noise alone gives PSI ≈ (k − 1)·(1/n + 1/m)
+                            // over k categories: say so when it is a sizeable
+                            // share of the threshold
+                            let bias = (cats.len() as f64 - 1.0).max(0.0)
+                                * (1.0 / rt as f64 + 1.0 / ct as f64);
+                            if bias >= 0.25 * s.threshold {
+                                tr.note = Some(format!(
+                                    "PSI over {} categories of {rt} and {ct} rows is biased upward by about (k-1)(1/n+1/m) = {bias:.3} from sampling noise alone (threshold {}): prefer chi2 here",
+                                    cats.len(),
+                                    s.threshold
+                                ));
+                            }
                         }
                         _ => continue,
                     }

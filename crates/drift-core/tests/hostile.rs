@@ -342,3 +342,34 @@ fn a_damaged_embedded_arrow_schema_is_never_a_panic() {
     assert!(ok + errors > 100, "{ok} compared, {errors} errors");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// PSI over very many categories is biased upward by about
+/// (k − 1)(1/n + 1/m): two samples of one 2,000-category distribution say
+/// so in the PSI result's note (and chi2 does not drift).
+#[test]
+fn psi_over_many_categories_notes_its_bias() {
+    let side = |seed: u64| {
+        let mut s = seed;
+        let v: Vec<String> = (0..10_000)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                format!("c{}", s % 2_000)
+            })
+            .collect();
+        let a: ArrayRef = Arc::new(StringArray::from(v));
+        RecordBatch::try_from_iter([("s", a)]).unwrap()
+    };
+    let config = Config { decision: drift_core::Decision::Chi2, ..Config::default() };
+    let r = compare(&[side(1)], &[side(2)], &config).unwrap();
+    let c = &r.columns[0];
+    let psi = c.tests.iter().find(|t| t.test == TestKind::Psi).unwrap();
+    let note = psi.note.as_deref().unwrap();
+    assert!(note.starts_with("PSI over 2000 categories of 10000 and 10000 rows is biased upward by about (k-1)(1/n+1/m) = 0.400"), "{note}");
+    assert!(psi.statistic.unwrap() > 0.3, "the bias is real: {:?}", psi.statistic);
+    assert!(!c.drift, "chi2 decides: no drift");
+    // few categories: no note
+    let r = compare(&[table(0.0)], &[table(0.0)], &Config::default()).unwrap();
+    assert!(r.columns.iter().flat_map(|c| &c.tests).all(|t| t.note.is_none()));
+}
