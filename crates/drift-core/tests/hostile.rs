@@ -361,15 +361,42 @@ fn psi_over_many_categories_notes_its_bias() {
         let a: ArrayRef = Arc::new(StringArray::from(v));
         RecordBatch::try_from_iter([("s", a)]).unwrap()
     };
-    let config = Config { decision: drift_core::Decision::Chi2, ..Config::default() };
+    let config = Config {
+        decision: drift_core::Decision::Chi2,
+        ..Config::default()
+    };
     let r = compare(&[side(1)], &[side(2)], &config).unwrap();
     let c = &r.columns[0];
     let psi = c.tests.iter().find(|t| t.test == TestKind::Psi).unwrap();
     let note = psi.note.as_deref().unwrap();
     assert!(note.starts_with("PSI over 2000 categories of 10000 and 10000 rows is biased upward by about (k-1)(1/n+1/m) = 0.400"), "{note}");
-    assert!(psi.statistic.unwrap() > 0.3, "the bias is real: {:?}", psi.statistic);
+    assert!(
+        psi.statistic.unwrap() > 0.3,
+        "the bias is real: {:?}",
+        psi.statistic
+    );
     assert!(!c.drift, "chi2 decides: no drift");
     // few categories: no note
     let r = compare(&[table(0.0)], &[table(0.0)], &Config::default()).unwrap();
-    assert!(r.columns.iter().flat_map(|c| &c.tests).all(|t| t.note.is_none()));
+    assert!(r
+        .columns
+        .iter()
+        .flat_map(|c| &c.tests)
+        .all(|t| t.note.is_none()));
+}
+
+/// Page checksums present in a file are verified: one flipped byte of a
+/// data page is an error, not silently different values.
+#[test]
+fn page_checksums_are_verified_when_present() {
+    use drift_core::source::ParquetSource;
+    let fx = |p: &str| format!("{}/../../fixtures/hostile/{p}", env!("CARGO_MANIFEST_DIR"));
+    let engine = drift_core::Engine::new(Config::default()).unwrap();
+    let ok = ParquetSource::open(&fx("crc_ok.parquet")).unwrap();
+    let r = engine.compare(&ok, &ok).unwrap();
+    assert_eq!(r.columns[0].reference.valid, 1000);
+    let damaged = ParquetSource::open(&fx("crc_damaged.parquet")).unwrap();
+    let e = engine.compare(&ok, &damaged).unwrap_err().to_string();
+    assert!(e.contains("Page CRC checksum mismatch"), "{e}");
+    assert!(e.contains("crc_damaged.parquet"), "{e}");
 }
