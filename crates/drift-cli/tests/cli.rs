@@ -763,3 +763,37 @@ fn control_characters_never_reach_the_terminal() {
         assert!(all.contains("\\u{1b}[2J"), "{all}");
     }
 }
+
+/// Issue #11: a column whose name holds `=` and `,` is addressed through
+/// the configuration file (quoted TOML keys), as the README says.
+#[test]
+fn names_with_separators_are_addressed_through_the_config_file() {
+    let (r, c) = (
+        fx("hostile/names_ref.parquet"),
+        fx("hostile/names_cur.parquet"),
+    );
+    let cfg = tmp("names.toml");
+    std::fs::write(
+        &cfg,
+        "include = [\"a=b,c\"]\ndecision = \"wasserstein\"\n[columns.\"a=b,c\".wasserstein]\nthreshold = 50.0\n",
+    )
+    .unwrap();
+    let o = drift(&[
+        "compare",
+        &r,
+        &c,
+        "--config",
+        cfg.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let cols = v["columns"].as_array().unwrap();
+    assert_eq!(cols.len(), 1);
+    assert_eq!(cols[0]["name"], "a=b,c");
+    assert_eq!(cols[0]["tests"][1]["threshold"], 50.0);
+    // the same threshold through a flag cannot name it: its name is split
+    let o = drift(&["compare", &r, &c, "--columns", "a=b,c"]);
+    assert_error(&o, "unknown column");
+}

@@ -408,7 +408,10 @@ fn page_checksums_are_verified_when_present() {
 /// path; the cargo-fuzz targets go further.
 #[test]
 fn every_damaged_footer_byte_is_a_clean_outcome() {
-    let fixture = format!("{}/../../fixtures/no_drift/reference.parquet", env!("CARGO_MANIFEST_DIR"));
+    let fixture = format!(
+        "{}/../../fixtures/no_drift/reference.parquet",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let bytes = std::fs::read(&fixture).unwrap();
     let n = bytes.len();
     let footer_len = u32::from_le_bytes(bytes[n - 8..n - 4].try_into().unwrap()) as usize;
@@ -430,7 +433,9 @@ fn every_damaged_footer_byte_is_a_clean_outcome() {
                     .and_then(|s| engine.compare(&s, &current))
                     .map(|_| ())
             }));
-            match r.unwrap_or_else(|_| panic!("footer byte {i} set to {v:#x} made the library panic")) {
+            match r
+                .unwrap_or_else(|_| panic!("footer byte {i} set to {v:#x} made the library panic"))
+            {
                 Ok(()) => ok += 1,
                 Err(_) => errors += 1,
             }
