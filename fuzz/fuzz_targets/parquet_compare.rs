@@ -9,12 +9,27 @@ use std::sync::OnceLock;
 fn current() -> &'static ParquetSource {
     static CUR: OnceLock<ParquetSource> = OnceLock::new();
     CUR.get_or_init(|| {
-        ParquetSource::open(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/mixed/current.parquet"))
-            .expect("fixture")
+        ParquetSource::open(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fixtures/mixed/current.parquet"
+        ))
+        .expect("fixture")
     })
 }
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(
+    init: {
+        // libFuzzer's hook aborts on every panic; a panic the library
+        // catches (a dependency's, on untrusted bytes: it becomes an error)
+        // is not a crash of drift
+        let abort = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !drift_core::source::guard::panic_guarded() {
+                abort(info);
+            }
+        }));
+    },
+    |data: &[u8]| {
     let path = std::env::temp_dir().join(format!("drift-fuzz-{}.parquet", std::process::id()));
     if std::fs::write(&path, data).is_err() {
         return;

@@ -444,3 +444,44 @@ fn every_damaged_footer_byte_is_a_clean_outcome() {
     assert!(ok + errors >= 400, "{ok} compared, {errors} errors");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The fuzz campaign's findings (fuzz/findings/), kept as regression tests:
+/// each made a dependency panic (arrow-ipc on a damaged embedded schema,
+/// parquet's level decoder on a damaged profile page); each must be one
+/// clean error.
+#[test]
+fn fuzz_findings_are_clean_errors() {
+    let dir = format!("{}/../../fuzz/findings", env!("CARGO_MANIFEST_DIR"));
+    let current = drift_core::source::ParquetSource::open(&format!(
+        "{}/../../fixtures/mixed/current.parquet",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let engine = drift_core::Engine::new(Config::default()).unwrap();
+    let mut seen = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if name.starts_with("parquet_compare") {
+                let path = std::env::temp_dir().join(format!(
+                    "drift-finding-{}-{name}.parquet",
+                    std::process::id()
+                ));
+                std::fs::copy(&p, &path).unwrap();
+                let r = drift_core::source::ParquetSource::open(path.to_str().unwrap())
+                    .and_then(|s| engine.compare(&s, &current))
+                    .map(|_| ());
+                std::fs::remove_file(&path).unwrap();
+                r
+            } else {
+                drift_core::Reference::from_bytes(std::fs::read(&p).unwrap()).map(|_| ())
+            }
+        }));
+        let r = r.unwrap_or_else(|_| panic!("{name} made the library panic"));
+        let e = r.expect_err(&name).to_string();
+        assert!(!e.is_empty());
+        seen += 1;
+    }
+    assert!(seen >= 2);
+}
