@@ -482,10 +482,21 @@ pub(crate) mod positioned {
     pub struct At {
         file: Arc<File>,
         pos: u64,
+        len: u64,
     }
 
     impl Read for At {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            // a page header never runs past the end of the file: say so
+            // rather than return 0, which parquet's Thrift skipping of a
+            // damaged header takes as more to skip, forever (a fuzz finding:
+            // fuzz/findings/parquet_compare-thrift-skip-hang)
+            if self.pos >= self.len && !buf.is_empty() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "a page header runs past the end of the file",
+                ));
+            }
             let n = read_at(&self.file, buf, self.pos)?;
             self.pos += n as u64;
             Ok(n)
@@ -509,6 +520,7 @@ pub(crate) mod positioned {
                 At {
                     file: Arc::clone(&self.file),
                     pos: start,
+                    len: self.len,
                 },
             ))
         }
