@@ -8,17 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use std::sync::Arc;
 
 fuzz_target!(
-    init: {
-        // libFuzzer's hook aborts on every panic; a panic the library
-        // catches (a dependency's, on untrusted bytes: it becomes an error)
-        // is not a crash of drift
-        let abort = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !drift_core::source::guard::panic_guarded() {
-                abort(info);
-            }
-        }));
-    },
+    init: drift_fuzz::abort_only_on_uncaught_panics(),
     |data: &[u8]| {
     let Ok(reference) = Reference::from_bytes(bytes::Bytes::copy_from_slice(data)) else {
         return;

@@ -126,17 +126,29 @@ fn widen_dictionary_keys(
     if !md.schema().fields().iter().any(|f| narrow(f.data_type())) {
         return Ok(md);
     }
+    with_int32_dictionaries(&md, |dt| match dt {
+        DataType::Dictionary(_, v) if narrow(dt) => Some(v.as_ref().clone()),
+        _ => None,
+    })
+}
+
+/// The metadata read with the fields for which `values` gives a value type
+/// as `Dictionary(Int32, that type)`, the others as they are.
+fn with_int32_dictionaries(
+    md: &ArrowReaderMetadata,
+    values: impl Fn(&DataType) -> Option<DataType>,
+) -> std::result::Result<ArrowReaderMetadata, String> {
     let fields: Vec<Field> = md
         .schema()
         .fields()
         .iter()
-        .map(|f| match f.data_type() {
-            DataType::Dictionary(_, v) if narrow(f.data_type()) => Field::new(
+        .map(|f| match values(f.data_type()) {
+            Some(v) => Field::new(
                 f.name(),
-                DataType::Dictionary(Box::new(DataType::Int32), v.clone()),
+                DataType::Dictionary(Box::new(DataType::Int32), Box::new(v)),
                 f.is_nullable(),
             ),
-            _ => f.as_ref().clone(),
+            None => f.as_ref().clone(),
         })
         .collect();
     let options = ArrowReaderOptions::new().with_schema(Arc::new(Schema::new(fields)));
@@ -193,26 +205,9 @@ impl OpenFile {
     /// The footer with every string column read as a dictionary.
     fn dictionary_metadata(&self) -> Result<&ArrowReaderMetadata> {
         let md = self.dictionary.get_or_init(|| {
-            let fields: Vec<Field> = self
-                .metadata
-                .schema()
-                .fields()
-                .iter()
-                .map(|f| match f.data_type() {
-                    DataType::Utf8 | DataType::LargeUtf8 => Field::new(
-                        f.name(),
-                        DataType::Dictionary(
-                            Box::new(DataType::Int32),
-                            Box::new(f.data_type().clone()),
-                        ),
-                        f.is_nullable(),
-                    ),
-                    _ => f.as_ref().clone(),
-                })
-                .collect();
-            let options = ArrowReaderOptions::new().with_schema(Arc::new(Schema::new(fields)));
-            ArrowReaderMetadata::try_new(Arc::clone(self.parquet()), options)
-                .map_err(|e| clean(&e.to_string()))
+            with_int32_dictionaries(&self.metadata, |dt| {
+                matches!(dt, DataType::Utf8 | DataType::LargeUtf8).then(|| dt.clone())
+            })
         });
         md.as_ref().map_err(|e| file_error(&self.path, e))
     }
