@@ -407,18 +407,24 @@ impl<W: std::io::Write + Send> ProfileWriter<W> {
             })
             .collect();
         let (factory, schema) = (&self.factory, &self.schema);
+        // each column's metadata (its checksum is a pass over its values)
+        // is computed in the same parallel task that encodes it
+        let (fields, base) = (&self.fields, self.columns.len());
         let encoded = part
             .par_iter()
             .zip(&groups)
             .enumerate()
-            .map(|(k, (c, rg))| match rg {
-                Some(rg) => encode_group(factory, *rg, c, (self.columns.len() + k) as u32, schema),
-                None => Ok(None),
+            .map(|(k, (c, rg))| {
+                let meta = meta_of(fields, c, *rg)?;
+                let chunks = match rg {
+                    Some(rg) => encode_group(factory, *rg, c, (base + k) as u32, schema)
+                        .map_err(|e| perr(WHAT, e))?,
+                    None => None,
+                };
+                Ok((meta, chunks))
             })
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| perr(WHAT, e))?;
-        for ((c, rg), chunks) in part.iter().zip(groups).zip(encoded) {
-            let meta = self.meta_of(c, rg)?;
+            .collect::<Result<Vec<_>>>()?;
+        for (meta, chunks) in encoded {
             if let Some(chunks) = chunks {
                 let mut w = self.writer.next_row_group().map_err(|e| perr(WHAT, e))?;
                 for chunk in chunks {
@@ -432,44 +438,6 @@ impl<W: std::io::Write + Send> ProfileWriter<W> {
             self.columns.push(meta);
         }
         Ok(())
-    }
-
-    fn meta_of(&self, c: &ColumnProfile, row_group: Option<usize>) -> Result<ColumnMeta> {
-        let nullable = *self
-            .fields
-            .get(c.name())
-            .ok_or_else(|| perr(WHAT, format!("no field for column '{}'", c.name())))?;
-        let (stored, reason, checksum) = match &c.data {
-            ProfileData::Numeric(n) => match &n.values.sorted {
-                Sorted::Values(v) => (Stored::Values, None, Digest::of_values(v, &[])),
-                Sorted::Runs(r) => {
-                    let counts: Vec<u64> = r.runs().map(|(_, c)| c).collect();
-                    (Stored::Runs, None, Digest::of_values(r.values(), &counts))
-                }
-            },
-            ProfileData::Categorical(cc) => (Stored::Categories, None, Digest::of_categories(cc)),
-            ProfileData::Skipped(r) => (Stored::Skipped, Some(r.clone()), 0),
-        };
-        let k = c.counts();
-        Ok(ColumnMeta {
-            name: c.name().to_string(),
-            dtype: c.dtype().clone(),
-            nullable,
-            kind: c.kind(),
-            count: k.count,
-            nulls: k.nulls,
-            nan: k.nan,
-            infinite: k.infinite,
-            stored,
-            reason,
-            row_group,
-            stored_rows: stored_rows(c) as u64,
-            moments: match &c.data {
-                ProfileData::Numeric(n) => Some(StoredMoments::of(&n.values)),
-                _ => None,
-            },
-            checksum,
-        })
     }
 
     /// Writes the metadata and the footer.
@@ -490,6 +458,49 @@ impl<W: std::io::Write + Send> ProfileWriter<W> {
             .append_key_value_metadata(KeyValue::new(CHECKSUM_KEY.to_string(), sum));
         self.writer.into_inner().map_err(|e| perr(WHAT, e))
     }
+}
+
+/// A fitted column's entry in the profile metadata (with the checksum of
+/// its stored data).
+fn meta_of(
+    fields: &std::collections::HashMap<String, bool>,
+    c: &ColumnProfile,
+    row_group: Option<usize>,
+) -> Result<ColumnMeta> {
+    let nullable = *fields
+        .get(c.name())
+        .ok_or_else(|| perr(WHAT, format!("no field for column '{}'", c.name())))?;
+    let (stored, reason, checksum) = match &c.data {
+        ProfileData::Numeric(n) => match &n.values.sorted {
+            Sorted::Values(v) => (Stored::Values, None, Digest::of_values(v, &[])),
+            Sorted::Runs(r) => {
+                let counts: Vec<u64> = r.runs().map(|(_, c)| c).collect();
+                (Stored::Runs, None, Digest::of_values(r.values(), &counts))
+            }
+        },
+        ProfileData::Categorical(cc) => (Stored::Categories, None, Digest::of_categories(cc)),
+        ProfileData::Skipped(r) => (Stored::Skipped, Some(r.clone()), 0),
+    };
+    let k = c.counts();
+    Ok(ColumnMeta {
+        name: c.name().to_string(),
+        dtype: c.dtype().clone(),
+        nullable,
+        kind: c.kind(),
+        count: k.count,
+        nulls: k.nulls,
+        nan: k.nan,
+        infinite: k.infinite,
+        stored,
+        reason,
+        row_group,
+        stored_rows: stored_rows(c) as u64,
+        moments: match &c.data {
+            ProfileData::Numeric(n) => Some(StoredMoments::of(&n.values)),
+            _ => None,
+        },
+        checksum,
+    })
 }
 
 /// Writes `path` through a temporary file next to it, renamed over it once

@@ -201,11 +201,6 @@ pub fn sort_f64(v: &mut [f64]) {
 /// [`sort_f64`] taking its scratch buffer from (and returning it to) a
 /// run's pool.
 pub fn sort_f64_in(v: &mut [f64], pool: &BufferPool) {
-    if v.len() > MAX_RADIX_LEN {
-        // the radix histograms count in u32: beyond that, compare
-        sort_reference(v);
-        return;
-    }
     if v.len() < RADIX_MIN {
         sort_reference(v);
         return;
