@@ -693,17 +693,10 @@ impl Reopen for bytes::Bytes {
 }
 
 /// Whether the Parquet file at `path` is a drift profile (by its content:
-/// the profile key in its metadata).
+/// the profile key in its metadata), damaged or not: the same check as
+/// [`ProfileFile::open_if_profile`], guarded against a reader's panic.
 pub fn is_profile(path: &Path) -> bool {
-    let Ok(f) = std::fs::File::open(path) else {
-        return false;
-    };
-    ArrowReaderMetadata::load(&f, ArrowReaderOptions::new()).is_ok_and(|m| {
-        m.metadata()
-            .file_metadata()
-            .key_value_metadata()
-            .is_some_and(|kv| kv.iter().any(|k| k.key == PROFILE_KEY))
-    })
+    !matches!(ProfileFile::open_if_profile(path), Ok(None))
 }
 
 impl ProfileFile<PositionedFile> {
